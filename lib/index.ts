@@ -1,0 +1,28 @@
+/**
+ * descent: fast gradient-descent optimizers for Node.js. SIMD C++ kernels update Float32Array
+ * memory in place; the classes below follow PyTorch's `torch.optim` names, options and defaults.
+ * @packageDocumentation
+ */
+export { SGD, Momentum, Nesterov } from './optimizers/sgd';
+export type { SGDHyper, SGDOptions } from './optimizers/sgd';
+export { Adagrad } from './optimizers/adagrad';
+export type { AdagradHyper, AdagradOptions } from './optimizers/adagrad';
+export { Adadelta } from './optimizers/adadelta';
+export type { AdadeltaHyper, AdadeltaOptions } from './optimizers/adadelta';
+export { RMSprop } from './optimizers/rmsprop';
+export type { RMSpropHyper, RMSpropOptions } from './optimizers/rmsprop';
+export { Adam, AMSGrad, AdamW } from './optimizers/adam';
+export type { AdamHyper, AdamOptions } from './optimizers/adam';
+export { AdaMax } from './optimizers/adamax';
+export type { AdaMaxHyper, AdaMaxOptions } from './optimizers/adamax';
+export { Nadam } from './optimizers/nadam';
+export type { NadamHyper, NadamOptions } from './optimizers/nadam';
+export { Optimizer } from './optimizers/optimizer';
+export type {
+  Compat, CommonOptions, OptimizerStateDict, ParamGroup, ParamGroupState, Params, SparseGradient,
+} from './optimizers/types';
+export type { Backend } from './kernels';
+export { stateDictToJSON, stateDictFromJSON } from './state-dict-json';
+export type { JSONStateDict } from './state-dict-json';
+export { nativeInfo, setIsa, setThreads, setParallelMinElements } from './native';
+export type { NativeInfo } from './native';

@@ -1,0 +1,416 @@
+/**
+ * The base class of every optimizer: parameter groups, argument checking, the step loop, sparse
+ * steps and state dicts. A subclass supplies its defaults per compat mode, the checks of its
+ * hyperparameters, the state arrays it keeps and two small functions: one that turns the group's
+ * options and the step number into per-step scalars (once per group and step, in double precision)
+ * and one that calls its kernel.
+ * @packageDocumentation
+ */
+import type { Backend, KernelSet } from '../kernels';
+import { addon } from '../native';
+import { referenceKernels } from '../reference/rules';
+import type {
+  Compat, CommonOptions, OptimizerStateDict, ParamGroup, ParamGroupState, Params, SparseGradient,
+} from './types';
+import { checkFloat32Array, checkKnownKeys, checkNumber, describe, overlaps } from './validate';
+
+/** A state array an optimizer keeps per parameter, and the value it starts at. */
+export interface StateSpec {
+  name: string;
+  init: number;
+}
+
+interface Group<G> {
+  params: Float32Array[];
+  options: G;
+}
+
+const COMPATS: readonly Compat[] = ['torch', 'tfjs', 'keras', 'paper'];
+
+/** Internal coalesced form of a sparse gradient. */
+export interface SparseRows {
+  indices: Int32Array;
+  values: Float32Array;
+  rowLength: number;
+}
+
+/**
+ * Base class of all optimizers. `G` is the optimizer's hyperparameter record (all fields present),
+ * `S` the per-step scalars its kernel needs.
+ */
+export abstract class Optimizer<G extends { lr: number }, S = unknown> {
+  /** Whose formulas and defaults this optimizer follows. */
+  readonly compat: Compat;
+  /** Which kernels run: `'native'` or the `'js'` reference. */
+  readonly backend: Backend;
+  private readonly groups: Group<G>[] = [];
+  private readonly states: Record<string, Float32Array>[] = [];
+  /** Per parameter: its own step count (`step`) and any scalar state of the rule (e.g. `muProduct`). */
+  private readonly scalars: Record<string, number>[] = [];
+  private readonly lengths: number[] = [];
+  private steps = 0;
+  private readonly kernels: KernelSet;
+
+  /**
+   * @param name - class name, used in messages and state dicts
+   * @param params - a Float32Array, an array of them, or parameter groups
+   * @param options - hyperparameters plus `compat` and `backend`
+   */
+  protected constructor(
+    protected readonly name: string,
+    params: Params<G>,
+    options: Partial<G> & CommonOptions,
+  ) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options))
+      throw new TypeError(`${name}: options must be an object, got ${describe(options)}`);
+    const compat = options.compat ?? 'torch';
+    if (!COMPATS.includes(compat))
+      throw new RangeError(`${name}: compat must be one of ${COMPATS.join(', ')}, got ${String(compat)}`);
+    const backend = options.backend ?? 'native';
+    if (backend !== 'native' && backend !== 'js')
+      throw new RangeError(`${name}: backend must be 'native' or 'js', got ${String(backend)}`);
+    this.compat = compat;
+    this.backend = backend;
+    const known = [...Object.keys(this.defaults(compat)), 'compat', 'backend'];
+    checkKnownKeys(name, options, known);
+    const { compat: _c, backend: _b, ...hyper } = options;
+    const base = { ...this.defaults(compat), ...hyper } as G;
+    this.kernels = backend === 'native' ? addon() : referenceKernels;
+
+    for (const [gi, group] of this.normaliseGroups(params).entries()) {
+      const { params: ps, ...own } = group;
+      checkKnownKeys(`${name}: param group ${gi}`, own, known.filter((k) => k !== 'compat' && k !== 'backend'));
+      const opts = { ...base, ...own } as G;
+      this.checkOptions(opts, gi === 0 && Object.keys(own).length === 0 ? name : `${name} (param group ${gi})`);
+      const list = Array.isArray(ps) ? ps : [ps];
+      if (list.length === 0) throw new RangeError(`${name}: param group ${gi} has no parameters`);
+      this.groups.push({ params: list.map((p, i) => checkFloat32Array(name, `params[${this.lengths.length + i}]`, p)), options: opts });
+      for (const p of list) this.lengths.push(p.length);
+    }
+    const all = this.params;
+    for (let i = 0; i < all.length; i++)
+      for (let j = i + 1; j < all.length; j++)
+        if (overlaps(all[i]!, all[j]!))
+          throw new RangeError(`${name}: params[${i}] and params[${j}] share memory; each parameter must be its own array`);
+    this.initState();
+  }
+
+  // ---- what a subclass supplies ----
+
+  /** Defaults of every hyperparameter under a compat mode. */
+  protected abstract defaults(compat: Compat): G;
+  /** Throws TypeError/RangeError for a bad hyperparameter (`where` names the optimizer and group). */
+  protected abstract checkOptions(options: G, where: string): void;
+  /** The state arrays kept per parameter under these options. */
+  protected abstract stateSpec(options: G): StateSpec[];
+  /**
+   * Per-step scalars at step t (1-based) of a parameter, in double precision. May advance the
+   * parameter's scalar state (`scalars`, a copy that is kept only if the step goes through).
+   * Called once per group and step when the group's parameters share a step count.
+   */
+  protected abstract prepare(options: G, t: number, scalars: Record<string, number>): S;
+  /** Runs the dense kernel on one parameter. */
+  protected abstract apply(k: KernelSet, p: Float32Array, g: Float32Array, state: Record<string, Float32Array>, s: S): void;
+  /** Runs the sparse kernel on one parameter; undefined when the rule has no lazy form. */
+  protected applySparse?(k: KernelSet, p: Float32Array, g: SparseRows, state: Record<string, Float32Array>, s: S): void;
+  /** Initial per-parameter scalar state besides `step` (e.g. NAdam's mu product). */
+  protected initialScalars(_options: G): Record<string, number> {
+    return {};
+  }
+
+  // ---- public API ----
+
+  /** Every parameter, all groups in order: the order `step` expects gradients in. */
+  get params(): Float32Array[] {
+    return this.groups.flatMap((g) => g.params);
+  }
+
+  /** The parameter groups with their hyperparameters. */
+  get paramGroups(): ReadonlyArray<ParamGroupState<G>> {
+    return this.groups.map((g) => ({ params: g.params, options: { ...g.options } }));
+  }
+
+  /** Steps taken so far. */
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  /** The learning rate of the first group. */
+  get lr(): number {
+    return this.groups[0]!.options.lr;
+  }
+
+  /** Sets the learning rate of every group (a non-negative finite number). */
+  set lr(value: number) {
+    for (const [gi, g] of this.groups.entries()) this.checkOptions({ ...g.options, lr: value }, `${this.name} (param group ${gi})`);
+    for (const g of this.groups) g.options = { ...g.options, lr: value };
+  }
+
+  /**
+   * Sets one hyperparameter of one group (or all groups when `group` is omitted), checked like the
+   * constructor's options. Schedules use this for per-group learning rates.
+   */
+  setOption<K extends keyof G & string>(key: K, value: G[K], group?: number): void {
+    const targets = group === undefined ? this.groups.map((_, i) => i) : [group];
+    for (const gi of targets) {
+      if (!Number.isInteger(gi) || gi < 0 || gi >= this.groups.length)
+        throw new RangeError(`${this.name}: group must be an integer in [0, ${this.groups.length}), got ${gi}`);
+      if (!(key in this.groups[gi]!.options)) throw new TypeError(`${this.name}: unknown option '${key}'`);
+      this.checkOptions({ ...this.groups[gi]!.options, [key]: value }, `${this.name} (param group ${gi})`);
+    }
+    for (const gi of targets) this.groups[gi]!.options = { ...this.groups[gi]!.options, [key]: value };
+  }
+
+  /**
+   * Applies one update to every parameter in place. `grads` is parallel to {@link params}: one
+   * Float32Array per parameter (or the array itself when there is one parameter); `null` skips a
+   * parameter. Everything is checked before anything is written: on error no array changes.
+   */
+  step(grads: Float32Array | ReadonlyArray<Float32Array | null>): void {
+    const list = this.checkGradList(grads);
+    const all = this.params;
+    for (let i = 0; i < all.length; i++) {
+      const g = list[i];
+      if (g === null || g === undefined) continue;
+      checkFloat32Array(this.name, `grads[${i}]`, g, this.lengths[i]);
+      this.checkParamAlive(i, all[i]!);
+      this.checkNoAlias(i, g);
+    }
+    this.run(list, (k, p, g, st, sc) => this.apply(k, p, g, st, sc));
+  }
+
+  /**
+   * Applies one lazy update: only the coordinates (or rows) a sparse gradient names change, and only
+   * their optimizer state, as TensorFlow's LazyAdam and PyTorch's SparseAdam do. Weight decay, when
+   * set, applies to the touched coordinates only. `null` skips a parameter.
+   */
+  stepSparse(grads: SparseGradient | ReadonlyArray<SparseGradient | null>): void {
+    if (!this.applySparse)
+      throw new TypeError(`${this.name}: sparse (lazy) updates are not defined for this optimizer; use step() with a dense gradient`);
+    const all = this.params;
+    const list: ReadonlyArray<SparseGradient | null> =
+      Array.isArray(grads) ? grads : [grads as SparseGradient];
+    if (list.length !== all.length)
+      throw new RangeError(`${this.name}: expected ${all.length} sparse gradients (one per parameter), got ${list.length}`);
+    const rows = list.map((g, i) => (g === null || g === undefined ? null : this.coalesce(i, g, all[i]!)));
+    const applySparse = this.applySparse.bind(this);
+    this.run(rows, (k, p, g, st, sc) => applySparse(k, p, g, st, sc));
+  }
+
+  /**
+   * The update loop shared by step and stepSparse, after every check has passed: per group, the
+   * per-step scalars are computed once for each distinct parameter step count (normally one), then
+   * the kernel runs on each parameter that has a gradient.
+   */
+  private run<T>(grads: ReadonlyArray<T | null | undefined>,
+    kernel: (k: KernelSet, p: Float32Array, g: T, st: Record<string, Float32Array>, s: S) => void): void {
+    let i = 0;
+    for (const group of this.groups) {
+      const byStep = new Map<number, { s: S; scalars: Record<string, number> }>();
+      for (const p of group.params) {
+        const g = grads[i];
+        if (g !== null && g !== undefined) {
+          const t = this.scalars[i]!.step! + 1;
+          let prepared = byStep.get(t);
+          if (!prepared) {
+            const scalars = { ...this.scalars[i]! };
+            const s = this.prepare(group.options, t, scalars);
+            scalars.step = t;
+            prepared = { s, scalars };
+            byStep.set(t, prepared);
+          }
+          this.ensureState(i, group.options);
+          kernel(this.kernels, p, g, this.states[i]!, prepared.s);
+          this.scalars[i] = { ...prepared.scalars };
+        }
+        i++;
+      }
+    }
+    this.steps++;
+  }
+
+  /** Adds state arrays that changed options now need (e.g. momentum turned on after a few steps). */
+  private ensureState(i: number, options: G): void {
+    const st = this.states[i]!;
+    for (const spec of this.stateSpec(options))
+      if (!st[spec.name]) st[spec.name] = new Float32Array(this.lengths[i]!).fill(spec.init);
+  }
+
+  /** A deep copy of everything needed to continue exactly: options, step count, state arrays. */
+  stateDict(): OptimizerStateDict {
+    return {
+      format: 'descent.optimizer',
+      version: 1,
+      optimizer: this.name,
+      compat: this.compat,
+      stepCount: this.steps,
+      groups: this.groups.map((g) => ({
+        options: structuredClone(g.options) as Record<string, unknown>,
+        paramLengths: g.params.map((p) => p.length),
+      })),
+      state: this.states.map((st) => Object.fromEntries(Object.entries(st).map(([k, v]) => [k, v.slice()]))),
+      scalars: this.scalars.map((sc) => ({ ...sc })),
+    };
+  }
+
+  /**
+   * Restores a state dict from {@link stateDict} (or {@link stateDictFromJSON}). It must come from the
+   * same optimizer class and compat mode with the same parameter shapes. Everything is checked
+   * first; on error nothing changes. State arrays are copied into this optimizer's own arrays.
+   */
+  loadStateDict(sd: OptimizerStateDict): void {
+    const where = `${this.name}.loadStateDict`;
+    if (sd === null || typeof sd !== 'object' || sd.format !== 'descent.optimizer')
+      throw new TypeError(`${where}: expected a state dict from stateDict() (format 'descent.optimizer'), got ${describe(sd)}`);
+    if (sd.version !== 1) throw new RangeError(`${where}: unsupported state dict version ${String(sd.version)}`);
+    if (sd.optimizer !== this.name)
+      throw new TypeError(`${where}: the state dict is from ${String(sd.optimizer)}, not ${this.name}`);
+    if (sd.compat !== this.compat)
+      throw new TypeError(`${where}: the state dict uses compat '${String(sd.compat)}', this optimizer '${this.compat}'`);
+    checkNumber(where, 'stepCount', sd.stepCount, { min: 0, integer: true });
+    if (!Array.isArray(sd.groups) || sd.groups.length !== this.groups.length)
+      throw new RangeError(`${where}: the state dict has ${Array.isArray(sd.groups) ? sd.groups.length : 'no'} groups, this optimizer ${this.groups.length}`);
+    const known = Object.keys(this.defaults(this.compat));
+    const newOptions: G[] = [];
+    for (const [gi, g] of sd.groups.entries()) {
+      const mine = this.groups[gi]!;
+      if (!Array.isArray(g.paramLengths) || g.paramLengths.length !== mine.params.length ||
+        g.paramLengths.some((n, j) => n !== mine.params[j]!.length))
+        throw new RangeError(`${where}: group ${gi} has parameters of lengths [${String(g.paramLengths)}], this optimizer [${mine.params.map((p) => p.length).join(',')}]`);
+      if (g.options === null || typeof g.options !== 'object') throw new TypeError(`${where}: group ${gi} has no options`);
+      checkKnownKeys(`${where}: group ${gi}`, g.options, known);
+      const opts = { ...mine.options, ...g.options } as G;
+      this.checkOptions(opts, `${where}: group ${gi}`);
+      newOptions.push(opts);
+    }
+    if (!Array.isArray(sd.state) || sd.state.length !== this.states.length)
+      throw new RangeError(`${where}: the state dict has state for ${Array.isArray(sd.state) ? sd.state.length : 'no'} parameters, this optimizer ${this.states.length}`);
+    if (!Array.isArray(sd.scalars) || sd.scalars.length !== this.states.length)
+      throw new RangeError(`${where}: the state dict has scalars for ${Array.isArray(sd.scalars) ? sd.scalars.length : 'no'} parameters, this optimizer ${this.states.length}`);
+    for (const [i, sc] of sd.scalars.entries()) {
+      if (sc === null || typeof sc !== 'object') throw new TypeError(`${where}: scalars[${i}] must be an object`);
+      checkNumber(where, `scalars[${i}].step`, sc.step, { min: 0, integer: true });
+      for (const [k, v] of Object.entries(sc)) checkNumber(where, `scalars[${i}].${k}`, v);
+    }
+    // The state arrays a restored group needs follow from its restored options (e.g. amsgrad).
+    const specs = this.groups.flatMap((g, gi) => g.params.map(() => this.stateSpec(newOptions[gi]!)));
+    for (const [i, st] of sd.state.entries()) {
+      for (const spec of specs[i]!) checkFloat32Array(where, `state[${i}].${spec.name}`, st?.[spec.name], this.lengths[i]);
+    }
+    // All checked: commit.
+    this.groups.forEach((g, gi) => {
+      g.options = newOptions[gi]!;
+    });
+    sd.scalars.forEach((sc, i) => {
+      this.scalars[i] = { ...sc };
+    });
+    sd.state.forEach((st, i) => {
+      const fresh: Record<string, Float32Array> = {};
+      for (const spec of specs[i]!) {
+        const own = this.states[i]![spec.name];
+        const arr = own ?? new Float32Array(this.lengths[i]!);
+        arr.set(st[spec.name]!);
+        fresh[spec.name] = arr;
+      }
+      this.states[i] = fresh;
+    });
+    this.steps = sd.stepCount;
+  }
+
+  /** Forgets every step: state arrays back to their initial values, step count 0. Params are kept. */
+  reset(): void {
+    this.initState();
+    this.steps = 0;
+  }
+
+  /** The state arrays of parameter i (live views, not copies), e.g. `{ expAvg, expAvgSq }` for Adam. */
+  stateOf(i: number): Readonly<Record<string, Float32Array>> {
+    if (!Number.isInteger(i) || i < 0 || i >= this.states.length)
+      throw new RangeError(`${this.name}: parameter index must be an integer in [0, ${this.states.length}), got ${i}`);
+    return this.states[i]!;
+  }
+
+  // ---- helpers ----
+
+  private normaliseGroups(params: Params<G>): ParamGroup<G>[] {
+    if (params instanceof Float32Array) return [{ params: [params] } as ParamGroup<G>];
+    if (!Array.isArray(params))
+      throw new TypeError(`${this.name}: params must be a Float32Array, an array of them, or an array of param groups, got ${describe(params)}`);
+    if (params.length === 0) throw new RangeError(`${this.name}: params is empty; pass at least one Float32Array`);
+    const isGroup = (x: unknown): x is ParamGroup<G> =>
+      x !== null && typeof x === 'object' && !ArrayBuffer.isView(x) && 'params' in (x as object);
+    if (params.every(isGroup)) return params as ParamGroup<G>[];
+    if (params.some(isGroup))
+      throw new TypeError(`${this.name}: params mixes param groups and arrays; use one form`);
+    return [{ params: params as Float32Array[] } as ParamGroup<G>];
+  }
+
+  private initState(): void {
+    this.states.length = 0;
+    this.scalars.length = 0;
+    for (const g of this.groups) {
+      for (const p of g.params) {
+        this.scalars.push({ ...this.initialScalars(g.options), step: 0 });
+        const st: Record<string, Float32Array> = {};
+        for (const spec of this.stateSpec(g.options)) st[spec.name] = new Float32Array(p.length).fill(spec.init);
+        this.states.push(st);
+      }
+    }
+  }
+
+  private checkGradList(grads: Float32Array | ReadonlyArray<Float32Array | null>): ReadonlyArray<Float32Array | null> {
+    const n = this.lengths.length;
+    if (grads instanceof Float32Array) {
+      if (n !== 1) throw new TypeError(`${this.name}: step() got one Float32Array but the optimizer has ${n} parameters; pass an array of ${n} gradients`);
+      return [grads];
+    }
+    if (!Array.isArray(grads))
+      throw new TypeError(`${this.name}: grads must be a Float32Array or an array of them (one per parameter), got ${describe(grads)}`);
+    if (grads.length !== n) throw new RangeError(`${this.name}: expected ${n} gradients (one per parameter), got ${grads.length}`);
+    return grads;
+  }
+
+  private checkParamAlive(i: number, p: Float32Array): void {
+    if (p.length !== this.lengths[i])
+      throw new RangeError(`${this.name}: params[${i}] now has length ${p.length}, was ${this.lengths[i]} (was its buffer transferred or detached?)`);
+  }
+
+  private checkNoAlias(i: number, g: ArrayBufferView): void {
+    if (overlaps(g, this.params[i]!)) throw new RangeError(`${this.name}: grads[${i}] shares memory with params[${i}]; pass a separate gradient array`);
+  }
+
+  private coalesce(i: number, g: SparseGradient, p: Float32Array): SparseRows {
+    const where = `${this.name}.stepSparse`;
+    if (g === null || typeof g !== 'object') throw new TypeError(`${where}: grads[${i}] must be { indices, values, rowLength? }, got ${describe(g)}`);
+    const rowLength = g.rowLength === undefined ? 1 : checkNumber(where, `grads[${i}].rowLength`, g.rowLength, { min: 1, integer: true });
+    if (p.length % rowLength !== 0) throw new RangeError(`${where}: grads[${i}].rowLength ${rowLength} does not divide params[${i}].length ${p.length}`);
+    const rows = p.length / rowLength;
+    const idx = g.indices;
+    if (!(idx instanceof Int32Array) && !Array.isArray(idx))
+      throw new TypeError(`${where}: grads[${i}].indices must be an Int32Array or an array of integers, got ${describe(idx)}`);
+    const values = checkFloat32Array(where, `grads[${i}].values`, g.values);
+    if (values.length !== idx.length * rowLength)
+      throw new RangeError(`${where}: grads[${i}].values has length ${values.length}, expected indices.length * rowLength = ${idx.length * rowLength}`);
+    this.checkParamAlive(i, p);
+    this.checkNoAlias(i, values);
+    let sorted = true;
+    for (let k = 0; k < idx.length; k++) {
+      const r = idx[k]!;
+      if (!Number.isInteger(r) || r < 0 || r >= rows)
+        throw new RangeError(`${where}: grads[${i}].indices[${k}] = ${r} is not an integer in [0, ${rows})`);
+      if (k > 0 && r <= idx[k - 1]!) sorted = false;
+    }
+    if (sorted) return { indices: idx instanceof Int32Array ? idx : Int32Array.from(idx), values, rowLength };
+    // Sort and sum repeats into fresh arrays; the caller's arrays stay as they are.
+    const order = Array.from(idx.keys()).sort((a, b) => idx[a]! - idx[b]!);
+    const outIdx: number[] = [];
+    const outVals = new Float32Array(values.length);
+    for (const k of order) {
+      const r = idx[k]!;
+      if (outIdx.length === 0 || outIdx[outIdx.length - 1] !== r) outIdx.push(r);
+      const base = (outIdx.length - 1) * rowLength;
+      for (let j = 0; j < rowLength; j++) outVals[base + j] = outVals[base + j]! + values[k * rowLength + j]!;
+    }
+    return { indices: Int32Array.from(outIdx), values: outVals.subarray(0, outIdx.length * rowLength), rowLength };
+  }
+}
