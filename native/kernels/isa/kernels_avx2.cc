@@ -15,6 +15,7 @@
 #pragma GCC target("avx2,fma")
 #endif
 #include "vec_avx2.h"
+#define DESCENT_SCALAR_FMA 1
 #define DESCENT_V VAvx2
 #define DESCENT_ISA_NAME "avx2"
 #include "kernel_table.inl"

@@ -18,6 +18,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 #include "vec_avx512.h"
+#define DESCENT_SCALAR_FMA 1
 #define DESCENT_V VAvx512
 #define DESCENT_ISA_NAME "avx512"
 #include "kernel_table.inl"

@@ -6,6 +6,7 @@
 #include <type_traits>
 #include "compat.h"
 #include "vec_neon.h"
+#define DESCENT_SCALAR_FMA 1
 #define DESCENT_V VNeon
 #define DESCENT_ISA_NAME "neon"
 #include "kernel_table.inl"

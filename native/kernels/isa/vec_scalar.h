@@ -22,7 +22,13 @@ inline VScalar operator+(VScalar a, VScalar b) { return {a.x + b.x}; }
 inline VScalar operator-(VScalar a, VScalar b) { return {a.x - b.x}; }
 inline VScalar operator*(VScalar a, VScalar b) { return {a.x * b.x}; }
 inline VScalar operator/(VScalar a, VScalar b) { return {a.x / b.x}; }
+// Fused where the file's target has FMA, so a lane computed here (tails, sparse coordinates) is
+// bit-identical to the same lane computed by the file's vector type.
+#if defined(DESCENT_SCALAR_FMA)
+inline VScalar mul_add(VScalar a, VScalar b, VScalar c) { return {DESCENT_FMAF(a.x, b.x, c.x)}; }
+#else
 inline VScalar mul_add(VScalar a, VScalar b, VScalar c) { return {a.x * b.x + c.x}; }
+#endif
 inline VScalar vsqrt(VScalar a) { return {DESCENT_SQRTF(a.x)}; }
 // Returns b when either is NaN, like maxps: callers put the value whose NaN must survive second.
 inline VScalar vmax(VScalar a, VScalar b) { return {a.x > b.x ? a.x : b.x}; }
