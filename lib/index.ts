@@ -26,3 +26,5 @@ export { stateDictToJSON, stateDictFromJSON } from './state-dict-json';
 export type { JSONStateDict } from './state-dict-json';
 export { nativeInfo, setIsa, setThreads, setParallelMinElements } from './native';
 export type { NativeInfo } from './native';
+export { ParamArena } from './arena';
+export type { ArenaLayout } from './arena';

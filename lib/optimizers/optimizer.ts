@@ -23,6 +23,18 @@ export interface StateSpec {
 interface Group<G> {
   params: Float32Array[];
   options: G;
+  /** Index of the group's first parameter among all parameters. */
+  first: number;
+  /** Element offset of each parameter inside the group's state arenas. */
+  offsets: number[];
+  /** Elements of all the group's parameters together. */
+  total: number;
+  /** Per state name, one array holding every parameter's state back to back. */
+  arenas: Record<string, Float32Array>;
+  /** One view spanning every parameter when they lie back to back in one buffer (a ParamArena). */
+  span: Float32Array | null;
+  /** The same for this step's gradients, set between checking and stepping. */
+  gradSpan: Float32Array | null;
 }
 
 const COMPATS: readonly Compat[] = ['torch', 'tfjs', 'keras', 'paper'];
@@ -84,8 +96,16 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
       this.checkOptions(opts, gi === 0 && Object.keys(own).length === 0 ? name : `${name} (param group ${gi})`);
       const list = Array.isArray(ps) ? ps : [ps];
       if (list.length === 0) throw new RangeError(`${name}: param group ${gi} has no parameters`);
-      this.groups.push({ params: list.map((p, i) => checkFloat32Array(name, `params[${this.lengths.length + i}]`, p)), options: opts });
-      for (const p of list) this.lengths.push(p.length);
+      const first = this.lengths.length;
+      const checked = list.map((p, i) => checkFloat32Array(name, `params[${first + i}]`, p));
+      const offsets: number[] = [];
+      let total = 0;
+      for (const p of checked) {
+        offsets.push(total);
+        total += p.length;
+        this.lengths.push(p.length);
+      }
+      this.groups.push({ params: checked, options: opts, first, offsets, total, arenas: {}, span: spanOf(checked), gradSpan: null });
     }
     const all = this.params;
     for (let i = 0; i < all.length; i++)
@@ -109,7 +129,10 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
    * Called once per group and step when the group's parameters share a step count.
    */
   protected abstract prepare(options: G, t: number, scalars: Record<string, number>): S;
-  /** Runs the dense kernel on one parameter. */
+  /**
+   * Runs the dense kernel on one parameter, or on many at once: with the native backend p and g may
+   * be equally long lists of arrays whose state lies back to back in `state` (binding/kernel_call.cc).
+   */
   protected abstract apply(k: KernelSet, p: Float32Array, g: Float32Array, state: Record<string, Float32Array>, s: S): void;
   /** Runs the sparse kernel on one parameter; undefined when the rule has no lazy form. */
   protected applySparse?(k: KernelSet, p: Float32Array, g: SparseRows, state: Record<string, Float32Array>, s: S): void;
@@ -168,15 +191,72 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
    */
   step(grads: Float32Array | ReadonlyArray<Float32Array | null>): void {
     const list = this.checkGradList(grads);
-    const all = this.params;
-    for (let i = 0; i < all.length; i++) {
-      const g = list[i];
-      if (g === null || g === undefined) continue;
-      checkFloat32Array(this.name, `grads[${i}]`, g, this.lengths[i]);
-      this.checkParamAlive(i, all[i]!);
-      this.checkNoAlias(i, g);
+    const whole: Array<Float32Array[] | null> = this.groups.map((group) => this.checkGroupFast(group, list));
+    this.groups.forEach((group, gi) => {
+      if (!whole[gi]) this.checkGroupEach(group, list);
+    });
+    // Everything is checked: from here on, nothing throws.
+    this.groups.forEach((group, gi) => {
+      const gs = whole[gi];
+      if (gs) this.stepWholeGroup(group, gs);
+      else this.stepEach(group, list, (k, p, g, st, sc) => this.apply(k, p, g, st, sc));
+    });
+    this.steps++;
+  }
+
+  /**
+   * The cheap check for the common case, where one kernel call can step the whole group: every
+   * parameter has a gradient of the right length and the same step count, and params and grads each
+   * lie back to back in one buffer (or the native backend takes lists). Returns the group's gradients,
+   * or null to fall back to per-parameter checks (which also produce the detailed messages).
+   */
+  private checkGroupFast(group: Group<G>, grads: ReadonlyArray<Float32Array | null>): Float32Array[] | null {
+    const n = group.params.length;
+    if (n < 2) return null;
+    const step0 = this.scalars[group.first];
+    const gs: Float32Array[] = new Array<Float32Array>(n);
+    let contiguous = group.span !== null;
+    let end = 0;
+    let buffer: ArrayBufferLike | null = null;
+    for (let j = 0; j < n; j++) {
+      const i = group.first + j, g = grads[i];
+      if (!(g instanceof Float32Array) || g.length !== this.lengths[i] || this.scalars[i] !== step0) return null;
+      if (contiguous) {
+        if (j === 0) {
+          buffer = g.buffer;
+          end = g.byteOffset;
+        }
+        contiguous = g.buffer === buffer && g.byteOffset === end;
+        end += g.byteLength;
+      }
+      gs[j] = g;
     }
-    this.run(list, (k, p, g, st, sc) => this.apply(k, p, g, st, sc));
+    if (contiguous) {
+      // Both spans cover their whole groups: one liveness and one overlap test stand for all.
+      const gSpan = new Float32Array(buffer!, gs[0]!.byteOffset, group.total);
+      if (group.span!.length !== group.total || overlaps(gSpan, group.span!)) return null;
+      group.gradSpan = gSpan;
+      return gs;
+    }
+    if (this.backend !== 'native') return null;
+    for (let j = 0; j < n; j++) {
+      const p = group.params[j]!;
+      if (p.length !== this.lengths[group.first + j] || overlaps(gs[j]!, p)) return null;
+    }
+    group.gradSpan = null;
+    return gs;
+  }
+
+  /** Checks every gradient of a group on its own, throwing the precise error for the first bad one. */
+  private checkGroupEach(group: Group<G>, grads: ReadonlyArray<Float32Array | null>): void {
+    for (let j = 0; j < group.params.length; j++) {
+      const i = group.first + j, g = grads[i];
+      if (g === null || g === undefined) continue;
+      const p = group.params[j]!;
+      checkFloat32Array(this.name, `grads[${i}]`, g, this.lengths[i]);
+      this.checkParamAlive(i, p);
+      if (overlaps(g, p)) throw new RangeError(`${this.name}: grads[${i}] shares memory with params[${i}]; pass a separate gradient array`);
+    }
   }
 
   /**
@@ -194,46 +274,78 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
       throw new RangeError(`${this.name}: expected ${all.length} sparse gradients (one per parameter), got ${list.length}`);
     const rows = list.map((g, i) => (g === null || g === undefined ? null : this.coalesce(i, g, all[i]!)));
     const applySparse = this.applySparse.bind(this);
-    this.run(rows, (k, p, g, st, sc) => applySparse(k, p, g, st, sc));
-  }
-
-  /**
-   * The update loop shared by step and stepSparse, after every check has passed: per group, the
-   * per-step scalars are computed once for each distinct parameter step count (normally one), then
-   * the kernel runs on each parameter that has a gradient.
-   */
-  private run<T>(grads: ReadonlyArray<T | null | undefined>,
-    kernel: (k: KernelSet, p: Float32Array, g: T, st: Record<string, Float32Array>, s: S) => void): void {
-    let i = 0;
-    for (const group of this.groups) {
-      const byStep = new Map<number, { s: S; scalars: Record<string, number> }>();
-      for (const p of group.params) {
-        const g = grads[i];
-        if (g !== null && g !== undefined) {
-          const t = this.scalars[i]!.step! + 1;
-          let prepared = byStep.get(t);
-          if (!prepared) {
-            const scalars = { ...this.scalars[i]! };
-            const s = this.prepare(group.options, t, scalars);
-            scalars.step = t;
-            prepared = { s, scalars };
-            byStep.set(t, prepared);
-          }
-          this.ensureState(i, group.options);
-          kernel(this.kernels, p, g, this.states[i]!, prepared.s);
-          this.scalars[i] = { ...prepared.scalars };
-        }
-        i++;
-      }
-    }
+    for (const group of this.groups) this.stepEach(group, rows, (k, p, g, st, sc) => applySparse(k, p, g, st, sc));
     this.steps++;
   }
 
-  /** Adds state arrays that changed options now need (e.g. momentum turned on after a few steps). */
-  private ensureState(i: number, options: G): void {
-    const st = this.states[i]!;
-    for (const spec of this.stateSpec(options))
-      if (!st[spec.name]) st[spec.name] = new Float32Array(this.lengths[i]!).fill(spec.init);
+  /**
+   * One kernel call for a whole group (checked by checkGroupFast): over one spanning view when params
+   * and grads each lie back to back in one buffer, else (native) over the lists of arrays. Per-call
+   * overhead then no longer grows with the number of tensors.
+   */
+  private stepWholeGroup(group: Group<G>, gs: Float32Array[]): void {
+    this.ensureState(group);
+    const shared = this.scalars[group.first]!;
+    const scalars = { ...shared };
+    const t = shared.step! + 1;
+    const s = this.prepare(group.options, t, scalars);
+    scalars.step = t;
+    if (group.gradSpan) this.apply(this.kernels, group.span!, group.gradSpan, group.arenas, s);
+    // The native binding takes lists of segments; the TS reference never sees this form.
+    else this.apply(this.kernels, group.params as unknown as Float32Array, gs as unknown as Float32Array, group.arenas, s);
+    group.gradSpan = null;
+    for (let j = 0; j < group.params.length; j++) this.scalars[group.first + j] = scalars;
+  }
+
+  /**
+   * The per-parameter loop shared by step and stepSparse, after every check has passed: the
+   * per-step scalars are computed once for each distinct parameter step count (normally one), then
+   * the kernel runs on each parameter that has a gradient. Scalar records are replaced, never
+   * mutated, so parameters in step can share one.
+   */
+  private stepEach<T>(group: Group<G>, grads: ReadonlyArray<T | null | undefined>,
+    kernel: (k: KernelSet, p: Float32Array, g: T, st: Record<string, Float32Array>, s: S) => void): void {
+    this.ensureState(group);
+    const byStep = new Map<number, { s: S; scalars: Record<string, number> }>();
+    for (let j = 0; j < group.params.length; j++) {
+      const i = group.first + j, g = grads[i];
+      if (g === null || g === undefined) continue;
+      const t = this.scalars[i]!.step! + 1;
+      let prepared = byStep.get(t);
+      if (!prepared) {
+        const scalars = { ...this.scalars[i]! };
+        const s = this.prepare(group.options, t, scalars);
+        scalars.step = t;
+        prepared = { s, scalars };
+        byStep.set(t, prepared);
+      }
+      kernel(this.kernels, group.params[j]!, g, this.states[i]!, prepared.s);
+      this.scalars[i] = prepared.scalars;
+    }
+  }
+
+  /**
+   * Allocates the group's state arenas its options call for (at construction, and later when an
+   * option such as momentum or amsgrad switches one on or off) and points every parameter's state
+   * at its slice of them.
+   */
+  private ensureState(group: Group<G>): void {
+    const specs = this.stateSpec(group.options);
+    // State an option no longer calls for goes (e.g. amsgrad switched off): kernels read its presence.
+    for (const name of Object.keys(group.arenas)) {
+      if (specs.some((spec) => spec.name === name)) continue;
+      delete group.arenas[name];
+      for (let j = 0; j < group.params.length; j++) delete this.states[group.first + j]![name];
+    }
+    for (const spec of specs) {
+      if (group.arenas[spec.name]) continue;
+      const arena = new Float32Array(group.total).fill(spec.init);
+      group.arenas[spec.name] = arena;
+      group.params.forEach((p, j) => {
+        const i = group.first + j;
+        (this.states[i] ??= {})[spec.name] = arena.subarray(group.offsets[j]!, group.offsets[j]! + p.length);
+      });
+    }
   }
 
   /** A deep copy of everything needed to continue exactly: options, step count, state arrays. */
@@ -304,15 +416,9 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     sd.scalars.forEach((sc, i) => {
       this.scalars[i] = { ...sc };
     });
+    this.groups.forEach((g) => this.ensureState(g));
     sd.state.forEach((st, i) => {
-      const fresh: Record<string, Float32Array> = {};
-      for (const spec of specs[i]!) {
-        const own = this.states[i]![spec.name];
-        const arr = own ?? new Float32Array(this.lengths[i]!);
-        arr.set(st[spec.name]!);
-        fresh[spec.name] = arr;
-      }
-      this.states[i] = fresh;
+      for (const spec of specs[i]!) this.states[i]![spec.name]!.set(st[spec.name]!);
     });
     this.steps = sd.stepCount;
   }
@@ -349,12 +455,13 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     this.states.length = 0;
     this.scalars.length = 0;
     for (const g of this.groups) {
-      for (const p of g.params) {
-        this.scalars.push({ ...this.initialScalars(g.options), step: 0 });
-        const st: Record<string, Float32Array> = {};
-        for (const spec of this.stateSpec(g.options)) st[spec.name] = new Float32Array(p.length).fill(spec.init);
-        this.states.push(st);
+      g.arenas = {};
+      const scalars = { ...this.initialScalars(g.options), step: 0 };
+      for (let j = 0; j < g.params.length; j++) {
+        this.scalars.push(scalars);
+        this.states.push({});
       }
+      this.ensureState(g);
     }
   }
 
@@ -375,9 +482,6 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
       throw new RangeError(`${this.name}: params[${i}] now has length ${p.length}, was ${this.lengths[i]} (was its buffer transferred or detached?)`);
   }
 
-  private checkNoAlias(i: number, g: ArrayBufferView): void {
-    if (overlaps(g, this.params[i]!)) throw new RangeError(`${this.name}: grads[${i}] shares memory with params[${i}]; pass a separate gradient array`);
-  }
 
   private coalesce(i: number, g: SparseGradient, p: Float32Array): SparseRows {
     const where = `${this.name}.stepSparse`;
@@ -392,7 +496,7 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     if (values.length !== idx.length * rowLength)
       throw new RangeError(`${where}: grads[${i}].values has length ${values.length}, expected indices.length * rowLength = ${idx.length * rowLength}`);
     this.checkParamAlive(i, p);
-    this.checkNoAlias(i, values);
+    if (overlaps(values, p)) throw new RangeError(`${where}: grads[${i}].values shares memory with params[${i}]`);
     let sorted = true;
     for (let k = 0; k < idx.length; k++) {
       const r = idx[k]!;
@@ -413,4 +517,17 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     }
     return { indices: Int32Array.from(outIdx), values: outVals.subarray(0, outIdx.length * rowLength), rowLength };
   }
+}
+
+/** A view spanning the arrays when they lie back to back, in order, in one buffer; else null. */
+function spanOf(arrays: readonly Float32Array[]): Float32Array | null {
+  const first = arrays[0];
+  if (!first) return null;
+  let end = first.byteOffset + first.byteLength;
+  for (let j = 1; j < arrays.length; j++) {
+    const a = arrays[j]!;
+    if (a.buffer !== first.buffer || a.byteOffset !== end) return null;
+    end += a.byteLength;
+  }
+  return new Float32Array(first.buffer, first.byteOffset, (end - first.byteOffset) / 4);
 }

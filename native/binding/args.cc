@@ -33,28 +33,40 @@ std::string describe(const Napi::Value& v) {
 }
 
 template <class T>
-T typedView(const Napi::CallbackInfo& info, size_t index, const char* name, napi_typedarray_type type,
-            const char* typeName) {
-  const Napi::Value v = info[index];
+T typedValue(Napi::Env env, const Napi::Value& v, const std::string& name, napi_typedarray_type type,
+             const char* typeName) {
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type)
-    throwType(info.Env(), std::string(name) + " must be " + typeName + ", got " + describe(v));
+    throwType(env, name + " must be " + typeName + ", got " + describe(v));
   napi_typedarray_type actual;
   size_t length = 0;
   void* data = nullptr;
   napi_value buffer;
   size_t offset = 0;
-  if (napi_get_typedarray_info(info.Env(), v, &actual, &length, &data, &buffer, &offset) != napi_ok)
-    throwType(info.Env(), std::string(name) + ": could not read the typed array");
+  if (napi_get_typedarray_info(env, v, &actual, &length, &data, &buffer, &offset) != napi_ok)
+    throwType(env, name + ": could not read the typed array");
   T out;
   out.data = static_cast<decltype(out.data)>(data);
   out.length = data ? length : 0;  // a detached buffer reports no data
   return out;
 }
 
+template <class T>
+T typedView(const Napi::CallbackInfo& info, size_t index, const char* name, napi_typedarray_type type,
+            const char* typeName) {
+  return typedValue<T>(info.Env(), info[index], name, type, typeName);
+}
+
 }  // namespace
 
 F32View requireF32(const Napi::CallbackInfo& info, size_t index, const char* name) {
   return typedView<F32View>(info, index, name, napi_float32_array, "a Float32Array");
+}
+
+F32View f32At(Napi::Env env, const Napi::Value& v, const char* name, size_t index) {
+  std::string label(name);
+  const size_t bracket = label.find("[i]");
+  if (bracket != std::string::npos) label.replace(bracket, 3, "[" + std::to_string(index) + "]");
+  return typedValue<F32View>(env, v, label, napi_float32_array, "a Float32Array");
 }
 
 F32View optionalF32(const Napi::CallbackInfo& info, size_t index, const char* name) {

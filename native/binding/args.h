@@ -23,6 +23,8 @@ struct I32View {
 
 // A Float32Array (over an ArrayBuffer or SharedArrayBuffer). Throws TypeError otherwise.
 F32View requireF32(const Napi::CallbackInfo& info, size_t index, const char* name);
+// A Float32Array taken from an element of a JS array (name[index] in messages).
+F32View f32At(Napi::Env env, const Napi::Value& v, const char* name, size_t index);
 // Like requireF32, but null or undefined give an empty view with data == nullptr.
 F32View optionalF32(const Napi::CallbackInfo& info, size_t index, const char* name);
 I32View requireI32(const Napi::CallbackInfo& info, size_t index, const char* name);

@@ -1,5 +1,6 @@
 #include "kernel_call.h"
 
+#include <algorithm>
 #include <string>
 
 namespace descent {
@@ -11,9 +12,44 @@ size_t ArgReader::count(const char* name) {
   return static_cast<size_t>(d);
 }
 
+namespace {
+
+// Params and grads given as two arrays of Float32Arrays.
+void readSegments(ArgReader& r, Target& t) {
+  const Napi::CallbackInfo& info = r.info();
+  const size_t at = r.position();
+  const Napi::Array ps = info[at].As<Napi::Array>();
+  if (!info[at + 1].IsArray()) throwType(r.env(), "grads must be an array of Float32Arrays when params is one");
+  const Napi::Array gs = info[at + 1].As<Napi::Array>();
+  if (ps.Length() != gs.Length())
+    throwRange(r.env(), "params and grads must list the same number of tensors (" + std::to_string(ps.Length()) +
+                            " vs " + std::to_string(gs.Length()) + ")");
+  t.segments.reserve(ps.Length());
+  size_t total = 0;
+  for (uint32_t i = 0; i < ps.Length(); ++i) {
+    Segment s;
+    s.p = f32At(r.env(), ps.Get(i), "params[i]", i);
+    s.g = f32At(r.env(), gs.Get(i), "grads[i]", i);
+    if (s.g.length != s.p.length)
+      throwRange(r.env(), "grads[" + std::to_string(i) + "] has " + std::to_string(s.g.length) + " elements, params[" +
+                              std::to_string(i) + "] " + std::to_string(s.p.length));
+    total += s.p.length;
+    t.segments.push_back(s);
+  }
+  t.p.length = total;
+  r.skip();
+  r.skip();
+}
+
+}  // namespace
+
 Target readTarget(ArgReader& r, bool sparse) {
   Target t;
   t.sparse = sparse;
+  if (!sparse && r.info()[r.position()].IsArray()) {
+    readSegments(r, t);
+    return t;
+  }
   t.p = r.f32("params");
   if (sparse) {
     t.idx = r.i32("indices");
@@ -40,22 +76,28 @@ float* optionalState(ArgReader& r, const Target& t, const char* name) {
 
 void requireDisjoint(Napi::Env env, const Target& t, std::initializer_list<const float*> stateArrays) {
   struct Span {
-    const char* begin;
-    const char* end;
+    const float* begin;
+    const float* end;
   };
-  Span spans[8];
-  size_t k = 0;
+  std::vector<Span> spans;
+  spans.reserve(8 + 2 * t.segments.size());
   auto add = [&](const float* ptr, size_t len) {
-    if (ptr && len) spans[k++] = {reinterpret_cast<const char*>(ptr), reinterpret_cast<const char*>(ptr + len)};
+    if (ptr && len) spans.push_back({ptr, ptr + len});
   };
+  for (const Segment& s : t.segments) {
+    add(s.p.data, s.p.length);
+    add(s.g.data, s.g.length);
+  }
   add(t.p.data, t.p.length);
   if (t.sparse) add(t.vals.data, t.vals.length);
   else add(t.g.data, t.g.length);
   for (const float* s : stateArrays) add(s, t.p.length);
-  for (size_t i = 0; i < k; ++i)
-    for (size_t j = i + 1; j < k; ++j)
-      if (spans[i].begin < spans[j].end && spans[j].begin < spans[i].end)
-        throwRange(env, "params, grads and the optimizer state must not share memory (two of the arrays overlap)");
+  // Sorted by start, any overlap shows up between neighbours. std::less gives a total order on
+  // pointers into different buffers.
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return std::less<const float*>()(a.begin, b.begin); });
+  for (size_t i = 1; i < spans.size(); ++i)
+    if (std::less<const float*>()(spans[i].begin, spans[i - 1].end))
+      throwRange(env, "params, grads and the optimizer state must not share memory (two of the arrays overlap)");
 }
 
 }  // namespace descent

@@ -5,6 +5,7 @@
 #include <napi.h>
 
 #include <initializer_list>
+#include <vector>
 
 #include "../kernels/dispatch.h"
 #include "../parallel/thread_pool.h"
@@ -22,20 +23,31 @@ class ArgReader {
   float num(const char* name) { return static_cast<float>(requireNumber(info_, next_++, name)); }
   bool flag(const char* name) { return requireBool(info_, next_++, name); }
   size_t count(const char* name);
+  const Napi::CallbackInfo& info() const { return info_; }
+  size_t position() const { return next_; }
+  void skip() { ++next_; }
 
  private:
   const Napi::CallbackInfo& info_;
   size_t next_ = 0;
 };
 
+// One parameter tensor and its gradient when a call steps many tensors at once.
+struct Segment {
+  F32View p, g;
+};
+
 struct Target {
-  F32View p, g, vals;
+  F32View p, g, vals;  // for a multi-tensor call, p.length is the total and p.data/g.data are null
   I32View idx;
   size_t rowLen = 0;
   bool sparse = false;
+  std::vector<Segment> segments;  // multi-tensor call: the state arrays are the segments laid end to end
 };
 
-// Reads params, then grads (dense) or indices, values, rowLength (sparse).
+// Reads params, then grads (dense) or indices, values, rowLength (sparse). Dense params and grads may
+// also be two equally long arrays of Float32Arrays (many tensors, one call): the state arrays then
+// hold every tensor's state back to back, in order.
 Target readTarget(ArgReader& r, bool sparse);
 
 // A required state array: same length as params.
@@ -47,8 +59,38 @@ float* optionalState(ArgReader& r, const Target& t, const char* name);
 // parameter or a state buffer would be silently wrong).
 void requireDisjoint(Napi::Env env, const Target& t, std::initializer_list<const float*> stateArrays);
 
+// Moves every state pointer of a kernel's arguments `off` elements forward (multi-tensor calls).
+inline void offsetState(SgdArgs& a, size_t off) { if (a.buf) a.buf += off; }
+inline void offsetState(AdagradArgs& a, size_t off) { a.sum += off; }
+inline void offsetState(AdadeltaArgs& a, size_t off) { a.sq += off; a.acc += off; }
+inline void offsetState(RmspropArgs& a, size_t off) {
+  a.sq += off;
+  if (a.gavg) a.gavg += off;
+  if (a.buf) a.buf += off;
+}
+inline void offsetState(AdamArgs& a, size_t off) {
+  a.m += off;
+  a.v += off;
+  if (a.vmax) a.vmax += off;
+}
+inline void offsetState(AdamaxArgs& a, size_t off) { a.m += off; a.u += off; }
+inline void offsetState(NadamArgs& a, size_t off) { a.m += off; a.v += off; }
+inline void offsetState(FloorArgs& a, size_t off) { a.m += off; a.v += off; }
+
 template <class A, class SparseFn>
 void launch(Napi::Env env, const Target& t, A& a, void (*dense)(const A&, size_t, size_t), SparseFn sparse) {
+  if (!t.segments.empty()) {
+    size_t off = 0;
+    for (const Segment& s : t.segments) {
+      A part = a;
+      offsetState(part, off);
+      part.p = s.p.data;
+      part.g = s.g.data;
+      parallelRanges(s.p.length, parallelMinElements(), [&](size_t b, size_t e) { dense(part, b, e); });
+      off += s.p.length;
+    }
+    return;
+  }
   if (t.sparse) {
     requireSparse(env, t.idx, t.vals, t.rowLen, t.p.length);
     const SparseGrad sg{t.idx.data, t.vals.data, t.idx.length, t.rowLen};
