@@ -23,22 +23,22 @@ export interface KernelSet {
   adagrad(p: F32, g: F32, sum: F32, sign: number, wd: number, clr: number, epsIn: number, epsOut: number): void;
   adagradSparse(p: F32, idx: Int32Array, vals: F32, rowLen: number, sum: F32, sign: number, wd: number,
     clr: number, epsIn: number, epsOut: number): void;
-  adadelta(p: F32, g: F32, sq: F32, acc: F32, sign: number, wd: number, rho: number, eps: number, lr: number,
-    useOld: boolean): void;
+  adadelta(p: F32, g: F32, sq: F32, acc: F32, sign: number, wd: number, rho: number, oneMinusRho: number,
+    eps: number, lr: number, useOld: boolean): void;
   rmsprop(p: F32, g: F32, sq: F32, gavg: OptF32, buf: OptF32, sign: number, wd: number, alpha: number,
-    epsIn: number, epsOut: number, mom: number, c1: number, c3: number): void;
+    oneMinusAlpha: number, epsIn: number, epsOut: number, mom: number, c1: number, c3: number): void;
   rmspropSparse(p: F32, idx: Int32Array, vals: F32, rowLen: number, sq: F32, gavg: OptF32, buf: OptF32,
-    sign: number, wd: number, alpha: number, epsIn: number, epsOut: number, mom: number, c1: number,
-    c3: number): void;
+    sign: number, wd: number, alpha: number, oneMinusAlpha: number, epsIn: number, epsOut: number, mom: number,
+    c1: number, c3: number): void;
   adam(p: F32, g: F32, m: F32, v: F32, vmax: OptF32, sign: number, wd: number, decayMul: number, b1: number,
-    b2: number, invSqrtBc2: number, eps: number, stepSize: number): void;
+    oneMinusB1: number, b2: number, oneMinusB2: number, invSqrtBc2: number, eps: number, stepSize: number): void;
   adamSparse(p: F32, idx: Int32Array, vals: F32, rowLen: number, m: F32, v: F32, vmax: OptF32, sign: number,
-    wd: number, decayMul: number, b1: number, b2: number, invSqrtBc2: number, eps: number,
-    stepSize: number): void;
-  adamax(p: F32, g: F32, m: F32, u: F32, sign: number, wd: number, b1: number, b2: number, epsA: number,
-    epsB: number, clr: number): void;
-  nadam(p: F32, g: F32, m: F32, v: F32, sign: number, wd: number, b1: number, b2: number, invSqrtBc2: number,
-    eps: number, cg: number, cm: number): void;
+    wd: number, decayMul: number, b1: number, oneMinusB1: number, b2: number, oneMinusB2: number,
+    invSqrtBc2: number, eps: number, stepSize: number): void;
+  adamax(p: F32, g: F32, m: F32, u: F32, sign: number, wd: number, b1: number, oneMinusB1: number, b2: number,
+    epsA: number, epsB: number, clr: number): void;
+  nadam(p: F32, g: F32, m: F32, v: F32, sign: number, wd: number, b1: number, oneMinusB1: number, b2: number,
+    oneMinusB2: number, invSqrtBc2: number, eps: number, cg: number, cm: number): void;
   memoryFloor(p: F32, g: F32, m: F32, v: F32): void;
 }
 

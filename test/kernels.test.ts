@@ -112,13 +112,13 @@ describe('the native layer guards its inputs', () => {
   });
   it('rejects a Float64Array with a TypeError naming the argument', () => {
     const p = new Float32Array(3);
-    expect(() => native.adam(p, new Float64Array(3) as unknown as Float32Array, new Float32Array(3), new Float32Array(3), null, 1, 0, 1, 0.9, 0.999, 1, 1e-8, 1e-3))
+    expect(() => native.adam(p, new Float64Array(3) as unknown as Float32Array, new Float32Array(3), new Float32Array(3), null, 1, 0, 1, 0.9, 0.1, 0.999, 0.001, 1, 1e-8, 1e-3))
       .toThrow(/grads must be a Float32Array, got a Float64Array/);
   });
   it('rejects state arrays that overlap the params', () => {
     const buf = new Float32Array(10);
     const p = buf.subarray(0, 5), m = buf.subarray(4, 9);
-    expect(() => native.adam(p, new Float32Array(5), m, new Float32Array(5), null, 1, 0, 1, 0.9, 0.999, 1, 1e-8, 1e-3)).toThrow(RangeError);
+    expect(() => native.adam(p, new Float32Array(5), m, new Float32Array(5), null, 1, 0, 1, 0.9, 0.1, 0.999, 0.001, 1, 1e-8, 1e-3)).toThrow(RangeError);
   });
   it('rejects sparse indices out of range or out of order before writing anything', () => {
     const p = new Float32Array([1, 2, 3, 4]), sum = new Float32Array(4);

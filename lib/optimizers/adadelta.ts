@@ -24,7 +24,7 @@ export interface AdadeltaHyper {
 /** Options of {@link Adadelta}. */
 export type AdadeltaOptions = Partial<AdadeltaHyper> & CommonOptions;
 
-interface AdadeltaScalars { sign: number; wd: number; rho: number; eps: number; lr: number; useOld: boolean }
+interface AdadeltaScalars { sign: number; wd: number; rho: number; oneMinusRho: number; eps: number; lr: number; useOld: boolean }
 
 /**
  * Adadelta: `E[g²] = ρE[g²] + (1−ρ)g²`, `Δ = √(E[Δ²] + ε) / √(E[g²] + ε) · g`,
@@ -62,10 +62,10 @@ export class Adadelta extends Optimizer<AdadeltaHyper, AdadeltaScalars> {
   }
 
   protected prepare(o: AdadeltaHyper): AdadeltaScalars {
-    return { sign: o.maximize ? -1 : 1, wd: o.weightDecay, rho: o.rho, eps: o.eps, lr: o.lr, useOld: this.compat === 'tfjs' };
+    return { sign: o.maximize ? -1 : 1, wd: o.weightDecay, rho: o.rho, oneMinusRho: 1 - o.rho, eps: o.eps, lr: o.lr, useOld: this.compat === 'tfjs' };
   }
 
   protected apply(k: KernelSet, p: Float32Array, g: Float32Array, st: Record<string, Float32Array>, s: AdadeltaScalars): void {
-    k.adadelta(p, g, st.squareAvg!, st.accDelta!, s.sign, s.wd, s.rho, s.eps, s.lr, s.useOld);
+    k.adadelta(p, g, st.squareAvg!, st.accDelta!, s.sign, s.wd, s.rho, s.oneMinusRho, s.eps, s.lr, s.useOld);
   }
 }

@@ -32,7 +32,7 @@ export interface AdamHyper {
 export type AdamOptions = Partial<AdamHyper> & CommonOptions;
 
 interface AdamScalars {
-  sign: number; wd: number; decayMul: number; b1: number; b2: number; invSqrtBc2: number; eps: number; stepSize: number;
+  sign: number; wd: number; decayMul: number; b1: number; oneMinusB1: number; b2: number; oneMinusB2: number; invSqrtBc2: number; eps: number; stepSize: number;
 }
 
 /** The shared implementation; `decoupled` selects AdamW's weight decay. */
@@ -82,16 +82,16 @@ abstract class AdamFamily extends Optimizer<AdamHyper, AdamScalars> {
     }
     const decoupled = this.decoupled() || (this.compat === 'keras' && o.weightDecay !== 0);
     const decayMul = !decoupled ? 1 : this.compat === 'paper' ? 1 - o.weightDecay : 1 - o.lr * o.weightDecay;
-    return { sign: o.maximize ? -1 : 1, wd: decoupled ? 0 : o.weightDecay, decayMul, b1, b2, invSqrtBc2, eps: o.eps, stepSize };
+    return { sign: o.maximize ? -1 : 1, wd: decoupled ? 0 : o.weightDecay, decayMul, b1, oneMinusB1: 1 - b1, b2, oneMinusB2: 1 - b2, invSqrtBc2, eps: o.eps, stepSize };
   }
 
   protected apply(k: KernelSet, p: Float32Array, g: Float32Array, st: Record<string, Float32Array>, s: AdamScalars): void {
-    k.adam(p, g, st.expAvg!, st.expAvgSq!, st.maxExpAvgSq ?? null, s.sign, s.wd, s.decayMul, s.b1, s.b2, s.invSqrtBc2, s.eps, s.stepSize);
+    k.adam(p, g, st.expAvg!, st.expAvgSq!, st.maxExpAvgSq ?? null, s.sign, s.wd, s.decayMul, s.b1, s.oneMinusB1, s.b2, s.oneMinusB2, s.invSqrtBc2, s.eps, s.stepSize);
   }
 
   protected override applySparse(k: KernelSet, p: Float32Array, g: SparseRows, st: Record<string, Float32Array>, s: AdamScalars): void {
     k.adamSparse(p, g.indices, g.values, g.rowLength, st.expAvg!, st.expAvgSq!, st.maxExpAvgSq ?? null,
-      s.sign, s.wd, s.decayMul, s.b1, s.b2, s.invSqrtBc2, s.eps, s.stepSize);
+      s.sign, s.wd, s.decayMul, s.b1, s.oneMinusB1, s.b2, s.oneMinusB2, s.invSqrtBc2, s.eps, s.stepSize);
   }
 }
 

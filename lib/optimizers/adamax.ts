@@ -28,7 +28,7 @@ export interface AdaMaxHyper {
 /** Options of {@link AdaMax}. */
 export type AdaMaxOptions = Partial<AdaMaxHyper> & CommonOptions;
 
-interface AdamaxScalars { sign: number; wd: number; b1: number; b2: number; epsA: number; epsB: number; clr: number }
+interface AdamaxScalars { sign: number; wd: number; b1: number; oneMinusB1: number; b2: number; epsA: number; epsB: number; clr: number }
 
 /** AdaMax: `m = β1 m + (1−β1) g`, `u = max(β2 u, |g|)`, `θ -= α/(1−β1ᵗ) · m / u`. */
 export class AdaMax extends Optimizer<AdaMaxHyper, AdamaxScalars> {
@@ -62,10 +62,10 @@ export class AdaMax extends Optimizer<AdaMaxHyper, AdamaxScalars> {
   protected prepare(o: AdaMaxHyper, t: number): AdamaxScalars {
     const [b1, b2] = o.betas;
     const torch = this.compat === 'torch';
-    return { sign: o.maximize ? -1 : 1, wd: o.weightDecay, b1, b2, epsA: torch ? o.eps : 0, epsB: torch ? 0 : o.eps, clr: o.lr / (1 - b1 ** t) };
+    return { sign: o.maximize ? -1 : 1, wd: o.weightDecay, b1, oneMinusB1: 1 - b1, b2, epsA: torch ? o.eps : 0, epsB: torch ? 0 : o.eps, clr: o.lr / (1 - b1 ** t) };
   }
 
   protected apply(k: KernelSet, p: Float32Array, g: Float32Array, st: Record<string, Float32Array>, s: AdamaxScalars): void {
-    k.adamax(p, g, st.expAvg!, st.expInf!, s.sign, s.wd, s.b1, s.b2, s.epsA, s.epsB, s.clr);
+    k.adamax(p, g, st.expAvg!, st.expInf!, s.sign, s.wd, s.b1, s.oneMinusB1, s.b2, s.epsA, s.epsB, s.clr);
   }
 }

@@ -29,7 +29,7 @@ export interface NadamHyper {
 /** Options of {@link Nadam}. */
 export type NadamOptions = Partial<NadamHyper> & CommonOptions;
 
-interface NadamScalars { sign: number; wd: number; b1: number; b2: number; invSqrtBc2: number; eps: number; cg: number; cm: number }
+interface NadamScalars { sign: number; wd: number; b1: number; oneMinusB1: number; b2: number; oneMinusB2: number; invSqrtBc2: number; eps: number; cg: number; cm: number }
 
 /**
  * NAdam. torch and keras: `θ -= α(1−μ_t)/(1−Π_{i≤t}μ_i) · g/den + α μ_{t+1}/(1−Π_{i≤t+1}μ_i) · m/den`
@@ -73,7 +73,7 @@ export class Nadam extends Optimizer<NadamHyper, NadamScalars> {
   protected prepare(o: NadamHyper, t: number, scalars: Record<string, number>): NadamScalars {
     const [b1, b2] = o.betas;
     const invSqrtBc2 = 1 / Math.sqrt(1 - b2 ** t);
-    const base = { sign: o.maximize ? -1 : 1, wd: o.weightDecay, b1, b2, invSqrtBc2, eps: o.eps };
+    const base = { sign: o.maximize ? -1 : 1, wd: o.weightDecay, b1, oneMinusB1: 1 - b1, b2, oneMinusB2: 1 - b2, invSqrtBc2, eps: o.eps };
     if (this.compat === 'paper') {
       const bc1 = 1 - b1 ** t;
       return { ...base, cg: (o.lr * (1 - b1)) / bc1, cm: (o.lr * b1) / bc1 };
@@ -86,6 +86,6 @@ export class Nadam extends Optimizer<NadamHyper, NadamScalars> {
   }
 
   protected apply(k: KernelSet, p: Float32Array, g: Float32Array, st: Record<string, Float32Array>, s: NadamScalars): void {
-    k.nadam(p, g, st.expAvg!, st.expAvgSq!, s.sign, s.wd, s.b1, s.b2, s.invSqrtBc2, s.eps, s.cg, s.cm);
+    k.nadam(p, g, st.expAvg!, st.expAvgSq!, s.sign, s.wd, s.b1, s.oneMinusB1, s.b2, s.oneMinusB2, s.invSqrtBc2, s.eps, s.cg, s.cm);
   }
 }

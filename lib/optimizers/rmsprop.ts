@@ -29,7 +29,7 @@ export interface RMSpropHyper {
 export type RMSpropOptions = Partial<RMSpropHyper> & CommonOptions;
 
 interface RmspropScalars {
-  sign: number; wd: number; alpha: number; epsIn: number; epsOut: number; mom: number; c1: number; c3: number;
+  sign: number; wd: number; alpha: number; oneMinusAlpha: number; epsIn: number; epsOut: number; mom: number; c1: number; c3: number;
 }
 
 /**
@@ -81,15 +81,15 @@ export class RMSprop extends Optimizer<RMSpropHyper, RmspropScalars> {
     const epsIn = this.compat === 'torch' ? 0 : this.compat === 'tfjs' && o.centered ? -o.eps : o.eps;
     const epsOut = this.compat === 'torch' ? o.eps : 0;
     const lrInBuffer = o.momentum > 0 && this.compat !== 'torch';
-    return { sign, wd: o.weightDecay, alpha: o.alpha, epsIn, epsOut, mom: o.momentum, c1: lrInBuffer ? o.lr : 1, c3: lrInBuffer ? 1 : o.lr };
+    return { sign, wd: o.weightDecay, alpha: o.alpha, oneMinusAlpha: 1 - o.alpha, epsIn, epsOut, mom: o.momentum, c1: lrInBuffer ? o.lr : 1, c3: lrInBuffer ? 1 : o.lr };
   }
 
   protected apply(k: KernelSet, p: Float32Array, g: Float32Array, st: Record<string, Float32Array>, s: RmspropScalars): void {
-    k.rmsprop(p, g, st.squareAvg!, st.gradAvg ?? null, st.momentumBuffer ?? null, s.sign, s.wd, s.alpha, s.epsIn, s.epsOut, s.mom, s.c1, s.c3);
+    k.rmsprop(p, g, st.squareAvg!, st.gradAvg ?? null, st.momentumBuffer ?? null, s.sign, s.wd, s.alpha, s.oneMinusAlpha, s.epsIn, s.epsOut, s.mom, s.c1, s.c3);
   }
 
   protected override applySparse(k: KernelSet, p: Float32Array, g: SparseRows, st: Record<string, Float32Array>, s: RmspropScalars): void {
     k.rmspropSparse(p, g.indices, g.values, g.rowLength, st.squareAvg!, st.gradAvg ?? null, st.momentumBuffer ?? null,
-      s.sign, s.wd, s.alpha, s.epsIn, s.epsOut, s.mom, s.c1, s.c3);
+      s.sign, s.wd, s.alpha, s.oneMinusAlpha, s.epsIn, s.epsOut, s.mom, s.c1, s.c3);
   }
 }

@@ -9,8 +9,9 @@
 import type { KernelSet } from '../kernels';
 
 const f = Math.fround;
+const FLT_MIN = 1.1754943508222875e-38;
 
-/** Visits every coordinate a dense or sparse gradient touches: visit(coordinate, gradient). */
+/** Visits every coordinate a sparse gradient touches: visit(coordinate, gradient). */
 function forEachSparse(idx: Int32Array, vals: Float32Array, rowLen: number,
   visit: (i: number, g: number) => void): void {
   for (let k = 0; k < idx.length; k++) {
@@ -21,7 +22,7 @@ function forEachSparse(idx: Int32Array, vals: Float32Array, rowLen: number,
 
 function sgdRule(p: Float32Array, buf: Float32Array | null, sign: number, wd: number, decay: number,
   c1: number, c2: number, nmom: number, c3: number, nesterov: boolean) {
-  [sign, wd, decay, c1, c2, nmom, c3] = [sign, wd, decay, c1, c2, nmom, c3].map(f) as number[] as [number, number, number, number, number, number, number];
+  sign = f(sign); wd = f(wd); decay = f(decay); c1 = f(c1); c2 = f(c2); nmom = f(nmom); c3 = f(c3);
   return (i: number, g: number) => {
     const d = sign * g + wd * p[i]!;
     let s = d;
@@ -35,7 +36,7 @@ function sgdRule(p: Float32Array, buf: Float32Array | null, sign: number, wd: nu
 
 function adagradRule(p: Float32Array, sum: Float32Array, sign: number, wd: number, clr: number,
   epsIn: number, epsOut: number) {
-  [sign, wd, clr, epsIn, epsOut] = [sign, wd, clr, epsIn, epsOut].map(f) as [number, number, number, number, number];
+  sign = f(sign); wd = f(wd); clr = f(clr); epsIn = f(epsIn); epsOut = f(epsOut);
   return (i: number, g: number) => {
     const d = sign * g + wd * p[i]!;
     const s = (sum[i] = sum[i]! + d * d);
@@ -44,10 +45,10 @@ function adagradRule(p: Float32Array, sum: Float32Array, sign: number, wd: numbe
 }
 
 function rmspropRule(p: Float32Array, sq: Float32Array, gavg: Float32Array | null, buf: Float32Array | null,
-  sign: number, wd: number, alpha: number, epsIn: number, epsOut: number, mom: number, c1: number, c3: number) {
-  [sign, wd, alpha, epsIn, epsOut, mom, c1, c3] = [sign, wd, alpha, epsIn, epsOut, mom, c1, c3].map(f) as
-    [number, number, number, number, number, number, number, number];
-  const oneMinusAlpha = f(1 - alpha);
+  sign: number, wd: number, alpha: number, oneMinusAlpha: number, epsIn: number, epsOut: number, mom: number,
+  c1: number, c3: number) {
+  sign = f(sign); wd = f(wd); alpha = f(alpha); oneMinusAlpha = f(oneMinusAlpha); epsIn = f(epsIn);
+  epsOut = f(epsOut); mom = f(mom); c1 = f(c1); c3 = f(c3);
   return (i: number, g: number) => {
     const d = sign * g + wd * p[i]!;
     const s = (sq[i] = alpha * sq[i]! + oneMinusAlpha * d * d);
@@ -67,10 +68,10 @@ function rmspropRule(p: Float32Array, sq: Float32Array, gavg: Float32Array | nul
 }
 
 function adamRule(p: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, sign: number,
-  wd: number, decayMul: number, b1: number, b2: number, invSqrtBc2: number, eps: number, stepSize: number) {
-  [sign, wd, decayMul, b1, b2, invSqrtBc2, eps, stepSize] = [sign, wd, decayMul, b1, b2, invSqrtBc2, eps, stepSize]
-    .map(f) as [number, number, number, number, number, number, number, number];
-  const oneMinusB1 = f(1 - b1), oneMinusB2 = f(1 - b2);
+  wd: number, decayMul: number, b1: number, oneMinusB1: number, b2: number, oneMinusB2: number,
+  invSqrtBc2: number, eps: number, stepSize: number) {
+  sign = f(sign); wd = f(wd); decayMul = f(decayMul); b1 = f(b1); oneMinusB1 = f(oneMinusB1); b2 = f(b2);
+  oneMinusB2 = f(oneMinusB2); invSqrtBc2 = f(invSqrtBc2); eps = f(eps); stepSize = f(stepSize);
   return (i: number, g: number) => {
     const d = sign * g + wd * p[i]!;
     const pd = p[i]! * decayMul;
@@ -85,21 +86,20 @@ function adamRule(p: Float32Array, m: Float32Array, v: Float32Array, vmax: Float
 export const referenceKernels: KernelSet = {
   sgd(p, g, buf, sign, wd, decay, c1, c2, nmom, c3, nesterov) {
     const rule = sgdRule(p, buf, sign, wd, decay, c1, c2, nmom, c3, nesterov);
-    for (let i = 0; i < g.length; i++) rule(i, g[i]!);  // one call site per rule keeps it inlinable
+    for (let i = 0; i < g.length; i++) rule(i, g[i]!); // one call site per rule keeps it inlinable
   },
   sgdSparse(p, idx, vals, rowLen, buf, sign, wd, decay, c1, c2, nmom, c3, nesterov) {
     forEachSparse(idx, vals, rowLen, sgdRule(p, buf, sign, wd, decay, c1, c2, nmom, c3, nesterov));
   },
   adagrad(p, g, sum, sign, wd, clr, epsIn, epsOut) {
     const rule = adagradRule(p, sum, sign, wd, clr, epsIn, epsOut);
-    for (let i = 0; i < g.length; i++) rule(i, g[i]!);  // one call site per rule keeps it inlinable
+    for (let i = 0; i < g.length; i++) rule(i, g[i]!);
   },
   adagradSparse(p, idx, vals, rowLen, sum, sign, wd, clr, epsIn, epsOut) {
     forEachSparse(idx, vals, rowLen, adagradRule(p, sum, sign, wd, clr, epsIn, epsOut));
   },
-  adadelta(p, g, sq, acc, sign, wd, rho, eps, lr, useOld) {
-    [sign, wd, rho, eps, lr] = [sign, wd, rho, eps, lr].map(f) as [number, number, number, number, number];
-    const oneMinusRho = f(1 - rho);
+  adadelta(p, g, sq, acc, sign, wd, rho, oneMinusRho, eps, lr, useOld) {
+    sign = f(sign); wd = f(wd); rho = f(rho); oneMinusRho = f(oneMinusRho); eps = f(eps); lr = f(lr);
     for (let i = 0; i < g.length; i++) {
       const d = sign * g[i]! + wd * p[i]!;
       const old = sq[i]!;
@@ -109,42 +109,43 @@ export const referenceKernels: KernelSet = {
       p[i] = p[i]! - lr * delta;
     }
   },
-  rmsprop(p, g, sq, gavg, buf, sign, wd, alpha, epsIn, epsOut, mom, c1, c3) {
-    const rule = rmspropRule(p, sq, gavg, buf, sign, wd, alpha, epsIn, epsOut, mom, c1, c3);
-    for (let i = 0; i < g.length; i++) rule(i, g[i]!);  // one call site per rule keeps it inlinable
+  rmsprop(p, g, sq, gavg, buf, sign, wd, alpha, oneMinusAlpha, epsIn, epsOut, mom, c1, c3) {
+    const rule = rmspropRule(p, sq, gavg, buf, sign, wd, alpha, oneMinusAlpha, epsIn, epsOut, mom, c1, c3);
+    for (let i = 0; i < g.length; i++) rule(i, g[i]!);
   },
-  rmspropSparse(p, idx, vals, rowLen, sq, gavg, buf, sign, wd, alpha, epsIn, epsOut, mom, c1, c3) {
-    forEachSparse(idx, vals, rowLen, rmspropRule(p, sq, gavg, buf, sign, wd, alpha, epsIn, epsOut, mom, c1, c3));
+  rmspropSparse(p, idx, vals, rowLen, sq, gavg, buf, sign, wd, alpha, oneMinusAlpha, epsIn, epsOut, mom, c1, c3) {
+    forEachSparse(idx, vals, rowLen, rmspropRule(p, sq, gavg, buf, sign, wd, alpha, oneMinusAlpha, epsIn, epsOut, mom, c1, c3));
   },
-  adam(p, g, m, v, vmax, sign, wd, decayMul, b1, b2, invSqrtBc2, eps, stepSize) {
-    const rule = adamRule(p, m, v, vmax, sign, wd, decayMul, b1, b2, invSqrtBc2, eps, stepSize);
-    for (let i = 0; i < g.length; i++) rule(i, g[i]!);  // one call site per rule keeps it inlinable
+  adam(p, g, m, v, vmax, sign, wd, decayMul, b1, oneMinusB1, b2, oneMinusB2, invSqrtBc2, eps, stepSize) {
+    const rule = adamRule(p, m, v, vmax, sign, wd, decayMul, b1, oneMinusB1, b2, oneMinusB2, invSqrtBc2, eps, stepSize);
+    for (let i = 0; i < g.length; i++) rule(i, g[i]!);
   },
-  adamSparse(p, idx, vals, rowLen, m, v, vmax, sign, wd, decayMul, b1, b2, invSqrtBc2, eps, stepSize) {
-    forEachSparse(idx, vals, rowLen, adamRule(p, m, v, vmax, sign, wd, decayMul, b1, b2, invSqrtBc2, eps, stepSize));
+  adamSparse(p, idx, vals, rowLen, m, v, vmax, sign, wd, decayMul, b1, oneMinusB1, b2, oneMinusB2, invSqrtBc2, eps, stepSize) {
+    forEachSparse(idx, vals, rowLen,
+      adamRule(p, m, v, vmax, sign, wd, decayMul, b1, oneMinusB1, b2, oneMinusB2, invSqrtBc2, eps, stepSize));
   },
-  adamax(p, g, m, u, sign, wd, b1, b2, epsA, epsB, clr) {
-    [sign, wd, b1, b2, epsA, epsB, clr] = [sign, wd, b1, b2, epsA, epsB, clr].map(f) as
-      [number, number, number, number, number, number, number];
-    const oneMinusB1 = f(1 - b1);
+  adamax(p, g, m, u, sign, wd, b1, oneMinusB1, b2, epsA, epsB, clr) {
+    sign = f(sign); wd = f(wd); b1 = f(b1); oneMinusB1 = f(oneMinusB1); b2 = f(b2); epsA = f(epsA);
+    epsB = f(epsB); clr = f(clr);
     for (let i = 0; i < g.length; i++) {
       const d = sign * g[i]! + wd * p[i]!;
       const mi = (m[i] = b1 * m[i]! + oneMinusB1 * d);
       const a = b2 * u[i]!, b = Math.abs(d) + epsA;
-      const ui = (u[i] = a > b ? a : b);  // b wins ties and NaN, as maxps does
-      p[i] = p[i]! - (clr * mi) / Math.max(ui + epsB, 1.1754943508222875e-38);
+      const ui = (u[i] = a > b ? a : b); // b wins ties and NaN, as maxps does
+      p[i] = p[i]! - (clr * mi) / Math.max(ui + epsB, FLT_MIN);
     }
   },
-  nadam(p, g, m, v, sign, wd, b1, b2, invSqrtBc2, eps, cg, cm) {
-    [sign, wd, b1, b2, invSqrtBc2, eps, cg, cm] = [sign, wd, b1, b2, invSqrtBc2, eps, cg, cm].map(f) as
-      [number, number, number, number, number, number, number, number];
-    const oneMinusB1 = f(1 - b1), oneMinusB2 = f(1 - b2);
+  nadam(p, g, m, v, sign, wd, b1, oneMinusB1, b2, oneMinusB2, invSqrtBc2, eps, cg, cm) {
+    sign = f(sign); wd = f(wd); b1 = f(b1); oneMinusB1 = f(oneMinusB1); b2 = f(b2); oneMinusB2 = f(oneMinusB2);
+    invSqrtBc2 = f(invSqrtBc2); eps = f(eps); cg = f(cg); cm = f(cm);
     for (let i = 0; i < g.length; i++) {
       const d = sign * g[i]! + wd * p[i]!;
       const mi = (m[i] = b1 * m[i]! + oneMinusB1 * d);
       const vi = (v[i] = b2 * v[i]! + oneMinusB2 * d * d);
       const den = Math.sqrt(vi) * invSqrtBc2 + eps;
-      p[i] = p[i]! - (cg * d) / den - (cm * mi) / den;
+      // Two updates, each rounded to float32, as PyTorch's two addcdiv_ calls and the kernel do.
+      p[i] = p[i]! - (cg * d) / den;
+      p[i] = p[i]! - (cm * mi) / den;
     }
   },
   memoryFloor(p, g, m, v) {

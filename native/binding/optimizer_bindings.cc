@@ -56,6 +56,7 @@ Napi::Value Adadelta(const Napi::CallbackInfo& info) {
   a.sign = r.num("sign");
   a.wd = r.num("weightDecay");
   a.rho = r.num("rho");
+  a.oneMinusRho = r.num("oneMinusRho");
   a.eps = r.num("eps");
   a.lr = r.num("lr");
   a.useOld = r.flag("useOldSquareAvg");
@@ -76,6 +77,7 @@ Napi::Value Rmsprop(const Napi::CallbackInfo& info) {
   a.sign = r.num("sign");
   a.wd = r.num("weightDecay");
   a.alpha = r.num("alpha");
+  a.oneMinusAlpha = r.num("oneMinusAlpha");
   a.epsIn = r.num("epsInside");
   a.epsOut = r.num("epsOutside");
   a.mom = r.num("momentum");
@@ -99,7 +101,9 @@ Napi::Value Adam(const Napi::CallbackInfo& info) {
   a.wd = r.num("weightDecay");
   a.decayMul = r.num("decayMul");
   a.b1 = r.num("beta1");
+  a.oneMinusB1 = r.num("oneMinusBeta1");
   a.b2 = r.num("beta2");
+  a.oneMinusB2 = r.num("oneMinusBeta2");
   a.invSqrtBc2 = r.num("invSqrtBc2");
   a.eps = r.num("eps");
   a.stepSize = r.num("stepSize");
@@ -118,6 +122,7 @@ Napi::Value Adamax(const Napi::CallbackInfo& info) {
   a.sign = r.num("sign");
   a.wd = r.num("weightDecay");
   a.b1 = r.num("beta1");
+  a.oneMinusB1 = r.num("oneMinusBeta1");
   a.b2 = r.num("beta2");
   a.epsA = r.num("epsInMax");
   a.epsB = r.num("epsInDenominator");
@@ -137,7 +142,9 @@ Napi::Value Nadam(const Napi::CallbackInfo& info) {
   a.sign = r.num("sign");
   a.wd = r.num("weightDecay");
   a.b1 = r.num("beta1");
+  a.oneMinusB1 = r.num("oneMinusBeta1");
   a.b2 = r.num("beta2");
+  a.oneMinusB2 = r.num("oneMinusBeta2");
   a.invSqrtBc2 = r.num("invSqrtBc2");
   a.eps = r.num("eps");
   a.cg = r.num("gradCoef");

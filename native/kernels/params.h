@@ -1,6 +1,8 @@
 // Per-call arguments of every update rule. The host (TypeScript) computes each scalar once per step in
 // double precision (bias corrections, scheduled learning rate) and hands it over as float, so the
 // kernels stay single fused passes over their arrays. Pointers are borrowed for the call only.
+// Complements such as oneMinusB2 = 1 - beta2 come from the host too: rounding 1 - 0.999 once from
+// double (as PyTorch does) differs from 1 - float(0.999) by 1.3e-5 relative, which would bias v.
 #pragma once
 #include <cstddef>
 
@@ -30,7 +32,7 @@ struct AdagradArgs {
 // p -= lr * delta.   useOld is tfjs's form (it divides by the previous accumulator).
 struct AdadeltaArgs {
   float* p; const float* g; float* sq; float* acc;
-  float sign, wd, rho, eps, lr;
+  float sign, wd, rho, oneMinusRho, eps, lr;
   bool useOld;
 };
 
@@ -39,7 +41,7 @@ struct AdadeltaArgs {
 // with a buffer: b = mom*b + c1*d/den; p -= c3*b     without: p -= c3*d/den
 struct RmspropArgs {
   float* p; const float* g; float* sq; float* gavg; float* buf;  // gavg, buf may be null
-  float sign, wd, alpha, epsIn, epsOut, mom, c1, c3;
+  float sign, wd, alpha, oneMinusAlpha, epsIn, epsOut, mom, c1, c3;
 };
 
 // Adam, AdamW, AMSGrad and the keras epsilon-hat form.
@@ -48,21 +50,21 @@ struct RmspropArgs {
 //   p -= stepSize * m / (sqrt(v)*invSqrtBc2 + eps)
 struct AdamArgs {
   float* p; const float* g; float* m; float* v; float* vmax;  // vmax null unless amsgrad
-  float sign, wd, decayMul, b1, b2, invSqrtBc2, eps, stepSize;
+  float sign, wd, decayMul, b1, oneMinusB1, b2, oneMinusB2, invSqrtBc2, eps, stepSize;
 };
 
 // d = sign*g + wd*p;  m = b1*m + (1-b1)*d;  u = max(b2*u, |d| + epsA)
 // p -= clr * m / max(u + epsB, FLT_MIN)   (the max turns the paper's 0/0 at u = 0 into 0)
 struct AdamaxArgs {
   float* p; const float* g; float* m; float* u;
-  float sign, wd, b1, b2, epsA, epsB, clr;
+  float sign, wd, b1, oneMinusB1, b2, epsA, epsB, clr;
 };
 
 // d = sign*g + wd*p;  m = b1*m + (1-b1)*d;  v = b2*v + (1-b2)*d*d
 // den = sqrt(v)*invSqrtBc2 + eps;  p = (p - cg*d/den) - cm*m/den
 struct NadamArgs {
   float* p; const float* g; float* m; float* v;
-  float sign, wd, b1, b2, invSqrtBc2, eps, cg, cm;
+  float sign, wd, b1, oneMinusB1, b2, oneMinusB2, invSqrtBc2, eps, cg, cm;
 };
 
 // The memory floor: Adam's access pattern (reads p, g, m, v; writes p, m, v) with no math.

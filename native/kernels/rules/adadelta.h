@@ -11,7 +11,7 @@ struct AdadeltaRule {
   bool useOld;
   explicit AdadeltaRule(const AdadeltaArgs& a)
       : sign(V::set1(a.sign)), wd(V::set1(a.wd)), rho(V::set1(a.rho)),
-        oneMinusRho(V::set1(1.0f - a.rho)), eps(V::set1(a.eps)), negLr(V::set1(-a.lr)),
+        oneMinusRho(V::set1(a.oneMinusRho)), eps(V::set1(a.eps)), negLr(V::set1(-a.lr)),
         useOld(a.useOld) {}
 
   inline void operator()(V& p, V g, V& sq, V& acc) const {

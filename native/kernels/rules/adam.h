@@ -10,7 +10,7 @@ struct AdamRule {
   V sign, wd, decayMul, b1, oneMinusB1, b2, oneMinusB2, invSqrtBc2, eps, negStep;
   explicit AdamRule(const AdamArgs& a)
       : sign(V::set1(a.sign)), wd(V::set1(a.wd)), decayMul(V::set1(a.decayMul)), b1(V::set1(a.b1)),
-        oneMinusB1(V::set1(1.0f - a.b1)), b2(V::set1(a.b2)), oneMinusB2(V::set1(1.0f - a.b2)),
+        oneMinusB1(V::set1(a.oneMinusB1)), b2(V::set1(a.b2)), oneMinusB2(V::set1(a.oneMinusB2)),
         invSqrtBc2(V::set1(a.invSqrtBc2)), eps(V::set1(a.eps)), negStep(V::set1(-a.stepSize)) {}
 
   inline void moments(V& p, V g, V& m, V& v) const {

@@ -10,7 +10,7 @@ template <class V>
 struct AdamaxRule {
   V sign, wd, b1, oneMinusB1, b2, epsA, epsB, negClr, tiny;
   explicit AdamaxRule(const AdamaxArgs& a)
-      : sign(V::set1(a.sign)), wd(V::set1(a.wd)), b1(V::set1(a.b1)), oneMinusB1(V::set1(1.0f - a.b1)),
+      : sign(V::set1(a.sign)), wd(V::set1(a.wd)), b1(V::set1(a.b1)), oneMinusB1(V::set1(a.oneMinusB1)),
         b2(V::set1(a.b2)), epsA(V::set1(a.epsA)), epsB(V::set1(a.epsB)), negClr(V::set1(-a.clr)),
         tiny(V::set1(FLT_MIN)) {}
 

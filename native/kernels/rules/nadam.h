@@ -9,8 +9,8 @@ template <class V>
 struct NadamRule {
   V sign, wd, b1, oneMinusB1, b2, oneMinusB2, invSqrtBc2, eps, negCg, negCm;
   explicit NadamRule(const NadamArgs& a)
-      : sign(V::set1(a.sign)), wd(V::set1(a.wd)), b1(V::set1(a.b1)), oneMinusB1(V::set1(1.0f - a.b1)),
-        b2(V::set1(a.b2)), oneMinusB2(V::set1(1.0f - a.b2)), invSqrtBc2(V::set1(a.invSqrtBc2)),
+      : sign(V::set1(a.sign)), wd(V::set1(a.wd)), b1(V::set1(a.b1)), oneMinusB1(V::set1(a.oneMinusB1)),
+        b2(V::set1(a.b2)), oneMinusB2(V::set1(a.oneMinusB2)), invSqrtBc2(V::set1(a.invSqrtBc2)),
         eps(V::set1(a.eps)), negCg(V::set1(-a.cg)), negCm(V::set1(-a.cm)) {}
 
   inline void operator()(V& p, V g, V& m, V& v) const {

@@ -10,7 +10,7 @@ struct RmspropRule {
   V sign, wd, alpha, oneMinusAlpha, epsIn, epsOut, mom, c1, negC3;
   explicit RmspropRule(const RmspropArgs& a)
       : sign(V::set1(a.sign)), wd(V::set1(a.wd)), alpha(V::set1(a.alpha)),
-        oneMinusAlpha(V::set1(1.0f - a.alpha)), epsIn(V::set1(a.epsIn)), epsOut(V::set1(a.epsOut)),
+        oneMinusAlpha(V::set1(a.oneMinusAlpha)), epsIn(V::set1(a.epsIn)), epsOut(V::set1(a.epsOut)),
         mom(V::set1(a.mom)), c1(V::set1(a.c1)), negC3(V::set1(-a.c3)) {}
 
   inline V gradient(V p, V g) const { return mul_add(wd, p, sign * g); }
