@@ -2,8 +2,7 @@
  * Adadelta (Zeiler 2012). Seed paper §4.4.
  * @packageDocumentation
  */
-import type { KernelSet } from '../kernels';
-import { Optimizer, type StateSpec } from './optimizer';
+import { Optimizer, type KernelCall, type StateSpec } from './optimizer';
 import type { CommonOptions, Compat, Params } from './types';
 import { checkBoolean, checkNumber } from './validate';
 
@@ -65,7 +64,7 @@ export class Adadelta extends Optimizer<AdadeltaHyper, AdadeltaScalars> {
     return { sign: o.maximize ? -1 : 1, wd: o.weightDecay, rho: o.rho, oneMinusRho: 1 - o.rho, eps: o.eps, lr: o.lr, useOld: this.compat === 'tfjs' };
   }
 
-  protected apply(k: KernelSet, p: Float32Array, g: Float32Array, st: Record<string, Float32Array>, s: AdadeltaScalars): void {
-    k.adadelta(p, g, st.squareAvg!, st.accDelta!, s.sign, s.wd, s.rho, s.oneMinusRho, s.eps, s.lr, s.useOld);
+  protected kernelCall(s: AdadeltaScalars): KernelCall {
+    return { kernel: 'adadelta', state: ['squareAvg', 'accDelta'], scalars: [s.sign, s.wd, s.rho, s.oneMinusRho, s.eps, s.lr, s.useOld], sparse: false };
   }
 }

@@ -2,8 +2,7 @@
  * Adagrad (Duchi, Hazan & Singer 2011). Seed paper §4.3.
  * @packageDocumentation
  */
-import type { KernelSet } from '../kernels';
-import { Optimizer, type SparseRows, type StateSpec } from './optimizer';
+import { Optimizer, type KernelCall, type StateSpec } from './optimizer';
 import type { CommonOptions, Compat, Params } from './types';
 import { checkBoolean, checkNumber } from './validate';
 
@@ -72,11 +71,7 @@ export class Adagrad extends Optimizer<AdagradHyper, AdagradScalars> {
     };
   }
 
-  protected apply(k: KernelSet, p: Float32Array, g: Float32Array, st: Record<string, Float32Array>, s: AdagradScalars): void {
-    k.adagrad(p, g, st.sum!, s.sign, s.wd, s.clr, s.epsIn, s.epsOut);
-  }
-
-  protected override applySparse(k: KernelSet, p: Float32Array, g: SparseRows, st: Record<string, Float32Array>, s: AdagradScalars): void {
-    k.adagradSparse(p, g.indices, g.values, g.rowLength, st.sum!, s.sign, s.wd, s.clr, s.epsIn, s.epsOut);
+  protected kernelCall(s: AdagradScalars): KernelCall {
+    return { kernel: 'adagrad', state: ['sum'], scalars: [s.sign, s.wd, s.clr, s.epsIn, s.epsOut], sparse: true };
   }
 }

@@ -3,8 +3,7 @@
  * (Loshchilov & Hutter 2019): one kernel, three classes.
  * @packageDocumentation
  */
-import type { KernelSet } from '../kernels';
-import { Optimizer, type SparseRows, type StateSpec } from './optimizer';
+import { Optimizer, type KernelCall, type StateSpec } from './optimizer';
 import type { CommonOptions, Compat, Params } from './types';
 import { checkBetas, checkBoolean, checkNumber } from './validate';
 
@@ -85,13 +84,8 @@ abstract class AdamFamily extends Optimizer<AdamHyper, AdamScalars> {
     return { sign: o.maximize ? -1 : 1, wd: decoupled ? 0 : o.weightDecay, decayMul, b1, oneMinusB1: 1 - b1, b2, oneMinusB2: 1 - b2, invSqrtBc2, eps: o.eps, stepSize };
   }
 
-  protected apply(k: KernelSet, p: Float32Array, g: Float32Array, st: Record<string, Float32Array>, s: AdamScalars): void {
-    k.adam(p, g, st.expAvg!, st.expAvgSq!, st.maxExpAvgSq ?? null, s.sign, s.wd, s.decayMul, s.b1, s.oneMinusB1, s.b2, s.oneMinusB2, s.invSqrtBc2, s.eps, s.stepSize);
-  }
-
-  protected override applySparse(k: KernelSet, p: Float32Array, g: SparseRows, st: Record<string, Float32Array>, s: AdamScalars): void {
-    k.adamSparse(p, g.indices, g.values, g.rowLength, st.expAvg!, st.expAvgSq!, st.maxExpAvgSq ?? null,
-      s.sign, s.wd, s.decayMul, s.b1, s.oneMinusB1, s.b2, s.oneMinusB2, s.invSqrtBc2, s.eps, s.stepSize);
+  protected kernelCall(s: AdamScalars): KernelCall {
+    return { kernel: 'adam', state: ['expAvg', 'expAvgSq', 'maxExpAvgSq'], scalars: [s.sign, s.wd, s.decayMul, s.b1, s.oneMinusB1, s.b2, s.oneMinusB2, s.invSqrtBc2, s.eps, s.stepSize], sparse: true };
   }
 }
 

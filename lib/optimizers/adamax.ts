@@ -2,8 +2,7 @@
  * AdaMax (Kingma & Ba 2015, §7.1): Adam with the infinity norm in place of the second moment.
  * @packageDocumentation
  */
-import type { KernelSet } from '../kernels';
-import { Optimizer, type StateSpec } from './optimizer';
+import { Optimizer, type KernelCall, type StateSpec } from './optimizer';
 import type { CommonOptions, Compat, Params } from './types';
 import { checkBetas, checkBoolean, checkNumber } from './validate';
 
@@ -65,7 +64,7 @@ export class AdaMax extends Optimizer<AdaMaxHyper, AdamaxScalars> {
     return { sign: o.maximize ? -1 : 1, wd: o.weightDecay, b1, oneMinusB1: 1 - b1, b2, epsA: torch ? o.eps : 0, epsB: torch ? 0 : o.eps, clr: o.lr / (1 - b1 ** t) };
   }
 
-  protected apply(k: KernelSet, p: Float32Array, g: Float32Array, st: Record<string, Float32Array>, s: AdamaxScalars): void {
-    k.adamax(p, g, st.expAvg!, st.expInf!, s.sign, s.wd, s.b1, s.oneMinusB1, s.b2, s.epsA, s.epsB, s.clr);
+  protected kernelCall(s: AdamaxScalars): KernelCall {
+    return { kernel: 'adamax', state: ['expAvg', 'expInf'], scalars: [s.sign, s.wd, s.b1, s.oneMinusB1, s.b2, s.epsA, s.epsB, s.clr], sparse: false };
   }
 }

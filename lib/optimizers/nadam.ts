@@ -2,8 +2,7 @@
  * NAdam (Dozat 2016): Adam with Nesterov momentum, in PyTorch's momentum-decay form.
  * @packageDocumentation
  */
-import type { KernelSet } from '../kernels';
-import { Optimizer, type StateSpec } from './optimizer';
+import { Optimizer, type KernelCall, type StateSpec } from './optimizer';
 import type { CommonOptions, Compat, Params } from './types';
 import { checkBetas, checkBoolean, checkNumber } from './validate';
 
@@ -85,7 +84,7 @@ export class Nadam extends Optimizer<NadamHyper, NadamScalars> {
     return { ...base, cg: (o.lr * (1 - mu)) / (1 - muProduct), cm: (o.lr * muNext) / (1 - muProduct * muNext) };
   }
 
-  protected apply(k: KernelSet, p: Float32Array, g: Float32Array, st: Record<string, Float32Array>, s: NadamScalars): void {
-    k.nadam(p, g, st.expAvg!, st.expAvgSq!, s.sign, s.wd, s.b1, s.oneMinusB1, s.b2, s.oneMinusB2, s.invSqrtBc2, s.eps, s.cg, s.cm);
+  protected kernelCall(s: NadamScalars): KernelCall {
+    return { kernel: 'nadam', state: ['expAvg', 'expAvgSq'], scalars: [s.sign, s.wd, s.b1, s.oneMinusB1, s.b2, s.oneMinusB2, s.invSqrtBc2, s.eps, s.cg, s.cm], sparse: false };
   }
 }

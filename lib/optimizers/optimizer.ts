@@ -39,6 +39,21 @@ interface Group<G> {
 
 const COMPATS: readonly Compat[] = ['torch', 'tfjs', 'keras', 'paper'];
 
+/**
+ * How an optimizer calls its kernel: the dense kernel's name in {@link KernelSet} (the sparse one is
+ * `name + 'Sparse'`), the state arrays it takes in order (an absent optional one is passed as null),
+ * and the per-step scalars in the order of the kernel's arguments (native/kernels/params.h).
+ */
+export interface KernelCall {
+  kernel: 'sgd' | 'adagrad' | 'adadelta' | 'rmsprop' | 'adam' | 'adamax' | 'nadam';
+  state: readonly string[];
+  scalars: ReadonlyArray<number | boolean>;
+  /** Whether the rule has a lazy sparse form. */
+  sparse: boolean;
+}
+
+type AnyKernel = (...args: unknown[]) => void;
+
 /** Internal coalesced form of a sparse gradient. */
 export interface SparseRows {
   indices: Int32Array;
@@ -129,13 +144,8 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
    * Called once per group and step when the group's parameters share a step count.
    */
   protected abstract prepare(options: G, t: number, scalars: Record<string, number>): S;
-  /**
-   * Runs the dense kernel on one parameter, or on many at once: with the native backend p and g may
-   * be equally long lists of arrays whose state lies back to back in `state` (binding/kernel_call.cc).
-   */
-  protected abstract apply(k: KernelSet, p: Float32Array, g: Float32Array, state: Record<string, Float32Array>, s: S): void;
-  /** Runs the sparse kernel on one parameter; undefined when the rule has no lazy form. */
-  protected applySparse?(k: KernelSet, p: Float32Array, g: SparseRows, state: Record<string, Float32Array>, s: S): void;
+  /** The kernel, state arrays and scalars one step runs with (see {@link KernelCall}). */
+  protected abstract kernelCall(s: S): KernelCall;
   /** Initial per-parameter scalar state besides `step` (e.g. NAdam's mu product). */
   protected initialScalars(_options: G): Record<string, number> {
     return {};
@@ -199,7 +209,7 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     this.groups.forEach((group, gi) => {
       const gs = whole[gi];
       if (gs) this.stepWholeGroup(group, gs);
-      else this.stepEach(group, list, (k, p, g, st, sc) => this.apply(k, p, g, st, sc));
+      else this.stepEach(group, list, (p, g, st, call) => this.runDense(p, g, st, call));
     });
     this.steps++;
   }
@@ -265,7 +275,7 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
    * set, applies to the touched coordinates only. `null` skips a parameter.
    */
   stepSparse(grads: SparseGradient | ReadonlyArray<SparseGradient | null>): void {
-    if (!this.applySparse)
+    if (!this.kernelCall(this.prepare(this.groups[0]!.options, 1, { ...this.scalars[0]! })).sparse)
       throw new TypeError(`${this.name}: sparse (lazy) updates are not defined for this optimizer; use step() with a dense gradient`);
     const all = this.params;
     const list: ReadonlyArray<SparseGradient | null> =
@@ -273,8 +283,12 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     if (list.length !== all.length)
       throw new RangeError(`${this.name}: expected ${all.length} sparse gradients (one per parameter), got ${list.length}`);
     const rows = list.map((g, i) => (g === null || g === undefined ? null : this.coalesce(i, g, all[i]!)));
-    const applySparse = this.applySparse.bind(this);
-    for (const group of this.groups) this.stepEach(group, rows, (k, p, g, st, sc) => applySparse(k, p, g, st, sc));
+    for (const group of this.groups) {
+      this.stepEach(group, rows, (p, g, st, call) => {
+        const fn = this.kernels[`${call.kernel}Sparse` as keyof KernelSet] as AnyKernel;
+        fn(p, g.indices, g.values, g.rowLength, ...call.state.map((n) => st[n] ?? null), ...call.scalars);
+      });
+    }
     this.steps++;
   }
 
@@ -290,9 +304,10 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     const t = shared.step! + 1;
     const s = this.prepare(group.options, t, scalars);
     scalars.step = t;
-    if (group.gradSpan) this.apply(this.kernels, group.span!, group.gradSpan, group.arenas, s);
+    const call = this.kernelCall(s);
+    if (group.gradSpan) this.runDense(group.span!, group.gradSpan, group.arenas, call);
     // The native binding takes lists of segments; the TS reference never sees this form.
-    else this.apply(this.kernels, group.params as unknown as Float32Array, gs as unknown as Float32Array, group.arenas, s);
+    else this.runDense(group.params, gs, group.arenas, call);
     group.gradSpan = null;
     for (let j = 0; j < group.params.length; j++) this.scalars[group.first + j] = scalars;
   }
@@ -304,9 +319,9 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
    * mutated, so parameters in step can share one.
    */
   private stepEach<T>(group: Group<G>, grads: ReadonlyArray<T | null | undefined>,
-    kernel: (k: KernelSet, p: Float32Array, g: T, st: Record<string, Float32Array>, s: S) => void): void {
+    kernel: (p: Float32Array, g: T, st: Record<string, Float32Array>, call: KernelCall) => void): void {
     this.ensureState(group);
-    const byStep = new Map<number, { s: S; scalars: Record<string, number> }>();
+    const byStep = new Map<number, { call: KernelCall; scalars: Record<string, number> }>();
     for (let j = 0; j < group.params.length; j++) {
       const i = group.first + j, g = grads[i];
       if (g === null || g === undefined) continue;
@@ -316,12 +331,19 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
         const scalars = { ...this.scalars[i]! };
         const s = this.prepare(group.options, t, scalars);
         scalars.step = t;
-        prepared = { s, scalars };
+        prepared = { call: this.kernelCall(s), scalars };
         byStep.set(t, prepared);
       }
-      kernel(this.kernels, group.params[j]!, g, this.states[i]!, prepared.s);
+      kernel(group.params[j]!, g, this.states[i]!, prepared.call);
       this.scalars[i] = prepared.scalars;
     }
+  }
+
+  /** Calls the dense kernel; p and g are arrays, or (native only) lists of arrays. */
+  private runDense(p: Float32Array | readonly Float32Array[], g: Float32Array | readonly Float32Array[],
+    st: Record<string, Float32Array>, call: KernelCall): void {
+    const fn = this.kernels[call.kernel] as AnyKernel;
+    fn(p, g, ...call.state.map((n) => st[n] ?? null), ...call.scalars);
   }
 
   /**

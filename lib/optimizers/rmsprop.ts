@@ -2,8 +2,7 @@
  * RMSprop (Hinton, lecture 6e of Coursera's Neural Networks course). Seed paper §4.5.
  * @packageDocumentation
  */
-import type { KernelSet } from '../kernels';
-import { Optimizer, type SparseRows, type StateSpec } from './optimizer';
+import { Optimizer, type KernelCall, type StateSpec } from './optimizer';
 import type { CommonOptions, Compat, Params } from './types';
 import { checkBoolean, checkNumber } from './validate';
 
@@ -84,12 +83,7 @@ export class RMSprop extends Optimizer<RMSpropHyper, RmspropScalars> {
     return { sign, wd: o.weightDecay, alpha: o.alpha, oneMinusAlpha: 1 - o.alpha, epsIn, epsOut, mom: o.momentum, c1: lrInBuffer ? o.lr : 1, c3: lrInBuffer ? 1 : o.lr };
   }
 
-  protected apply(k: KernelSet, p: Float32Array, g: Float32Array, st: Record<string, Float32Array>, s: RmspropScalars): void {
-    k.rmsprop(p, g, st.squareAvg!, st.gradAvg ?? null, st.momentumBuffer ?? null, s.sign, s.wd, s.alpha, s.oneMinusAlpha, s.epsIn, s.epsOut, s.mom, s.c1, s.c3);
-  }
-
-  protected override applySparse(k: KernelSet, p: Float32Array, g: SparseRows, st: Record<string, Float32Array>, s: RmspropScalars): void {
-    k.rmspropSparse(p, g.indices, g.values, g.rowLength, st.squareAvg!, st.gradAvg ?? null, st.momentumBuffer ?? null,
-      s.sign, s.wd, s.alpha, s.oneMinusAlpha, s.epsIn, s.epsOut, s.mom, s.c1, s.c3);
+  protected kernelCall(s: RmspropScalars): KernelCall {
+    return { kernel: 'rmsprop', state: ['squareAvg', 'gradAvg', 'momentumBuffer'], scalars: [s.sign, s.wd, s.alpha, s.oneMinusAlpha, s.epsIn, s.epsOut, s.mom, s.c1, s.c3], sparse: true };
   }
 }

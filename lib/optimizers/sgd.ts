@@ -3,8 +3,7 @@
  * weight decay and maximize. Seed paper §4.1–4.2.
  * @packageDocumentation
  */
-import type { KernelSet } from '../kernels';
-import { Optimizer, type SparseRows, type StateSpec } from './optimizer';
+import { Optimizer, type KernelCall, type StateSpec } from './optimizer';
 import type { CommonOptions, Compat, Params } from './types';
 import { checkBoolean, checkNumber } from './validate';
 
@@ -87,12 +86,8 @@ export class SGD extends Optimizer<SGDHyper, SgdScalars> {
         nmom: o.momentum, c3: o.lr, nesterov: o.nesterov };
   }
 
-  protected apply(k: KernelSet, p: Float32Array, g: Float32Array, st: Record<string, Float32Array>, s: SgdScalars): void {
-    k.sgd(p, g, st.momentumBuffer ?? null, s.sign, s.wd, s.decay, s.c1, s.c2, s.nmom, s.c3, s.nesterov);
-  }
-
-  protected override applySparse(k: KernelSet, p: Float32Array, g: SparseRows, st: Record<string, Float32Array>, s: SgdScalars): void {
-    k.sgdSparse(p, g.indices, g.values, g.rowLength, st.momentumBuffer ?? null, s.sign, s.wd, s.decay, s.c1, s.c2, s.nmom, s.c3, s.nesterov);
+  protected kernelCall(s: SgdScalars): KernelCall {
+    return { kernel: 'sgd', state: ['momentumBuffer'], scalars: [s.sign, s.wd, s.decay, s.c1, s.c2, s.nmom, s.c3, s.nesterov], sparse: true };
   }
 }
 
