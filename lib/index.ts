@@ -28,3 +28,14 @@ export { nativeInfo, setIsa, setThreads, setParallelMinElements } from './native
 export type { NativeInfo } from './native';
 export { ParamArena } from './arena';
 export type { ArenaLayout } from './arena';
+export {
+  LearningRates, BaseSchedule, FixedLR, ConstantLR, StepLR, MultiStepLR, ExponentialLR, InverseTimeLR, PolynomialLR,
+  LinearLR, CosineAnnealingLR, CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR, LambdaLR, MultiplicativeLR,
+  SequentialLR, ChainedScheduler, ReduceLROnPlateau,
+} from './schedules/index';
+export type {
+  SchedulableOptimizer, ScheduleTarget, LrScheduler, Schedule, ScheduleStateDict, FixedLROptions, ConstantLROptions,
+  StepLROptions, MultiStepLROptions, ExponentialLROptions, InverseTimeLROptions, PolynomialLROptions, LinearLROptions,
+  CosineAnnealingLROptions, CosineAnnealingWarmRestartsOptions, CyclicLROptions, CyclicMode, OneCycleLROptions,
+  LambdaLROptions, LrLambda, SequentialLROptions, ChainableSchedule, ReduceLROnPlateauOptions,
+} from './schedules/index';
