@@ -39,3 +39,22 @@ export type {
   CosineAnnealingLROptions, CosineAnnealingWarmRestartsOptions, CyclicLROptions, CyclicMode, OneCycleLROptions,
   LambdaLROptions, LrLambda, SequentialLROptions, ChainableSchedule, ReduceLROnPlateauOptions,
 } from './schedules/index';
+export { SeededRandom, uniformInt, identityIndices, shuffleIndices, permutation } from './train/random';
+export type { UniformSource, RandomState } from './train/random';
+export { GradientNoise } from './train/gradient-noise';
+export type { GradientNoiseOptions } from './train/gradient-noise';
+export { clipGradValue, clipGradNorm, clipGradNormEach } from './train/clip';
+export type { ClipGradNormOptions } from './train/clip';
+export { hasNonFinite, findNonFinite, guardStep, createGuardStats, NonFiniteGuard } from './train/nan-guard';
+export type { NonFinitePolicy, NonFiniteLocation, GuardStats, Steppable } from './train/nan-guard';
+export { WeightEMA } from './train/ema';
+export type { WeightEMAOptions, WeightEMAStateDict } from './train/ema';
+export { GradientAccumulator } from './train/accumulate';
+export type { GradientAccumulatorOptions } from './train/accumulate';
+export { gradientCheck } from './train/gradient-check';
+export type { GradientCheckOptions, GradientCheckResult } from './train/gradient-check';
+export { EarlyStopping } from './train/early-stopping';
+export type { EarlyStoppingOptions, EarlyStoppingDecision, MonitorMode } from './train/early-stopping';
+export { Curriculum } from './train/curriculum';
+export type { CurriculumOptions, CurriculumStrategy } from './train/curriculum';
+export type { GradientList, ArrayList } from './train/check';
