@@ -26,7 +26,14 @@ if (!fromSource && prebuildLoads()) process.exit(0);
 
 console.log(`descent: building the native addon from source for ${process.platform}-${process.arch}`);
 const gyp = process.platform === 'win32' ? 'node-gyp.cmd' : 'node-gyp';
-const r = spawnSync(gyp, ['rebuild'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+const args = ['rebuild'];
+// node-gyp downloads Node's headers unless told where they are; offline machines fail there. When
+// nothing is configured and this Node ships its headers (Linux distributions, official tarballs),
+// build against those.
+const prefix = path.dirname(path.dirname(process.execPath));
+const configured = process.env.npm_config_nodedir && !/^(undefined|null)?$/.test(process.env.npm_config_nodedir);
+if (!configured && fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${prefix}`);
+const r = spawnSync(gyp, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
 if (r.status !== 0) {
   console.error(
     `descent: building from source failed on ${process.platform}-${process.arch} (Node ${process.versions.node}).\n` +
