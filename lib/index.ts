@@ -58,3 +58,18 @@ export type { EarlyStoppingOptions, EarlyStoppingDecision, MonitorMode } from '.
 export { Curriculum } from './train/curriculum';
 export type { CurriculumOptions, CurriculumStrategy } from './train/curriculum';
 export type { GradientList, ArrayList } from './train/check';
+export { lossAndGrad, predictScores, predictClasses, evaluate } from './objectives/linear';
+export type { LinearMetrics } from './objectives/linear';
+export { parameterCount, isClassification } from './objectives/objective';
+export type { LinearObjective, LinearLoss } from './objectives/objective';
+export { beale, rosenbrock, saddle, ravine, himmelblau, testFunctions, valueAndGrad, RAVINE_CONDITION } from './objectives/test-functions';
+export type { TestFunction2D, Point2D } from './objectives/test-functions';
+export { readSvmlight, readSvmlightSync } from './data/svmlight';
+export type { SvmlightOptions, SvmlightAsyncOptions, SvmlightData } from './data/svmlight';
+export { Xoshiro128, seedState, shuffle } from './data/shuffle';
+export { trainValidationSplit, splitData } from './data/split';
+export type { Split, SplitOptions, SplitData } from './data/split';
+export { fitStandardScaler, applyStandardScaler, standardize } from './data/standardize';
+export type { StandardScaler } from './data/standardize';
+export { selectRows, selectLabels, checkMatrix, isCsr, rowCount } from './data/matrix';
+export type { DenseMatrix, CsrMatrix, Matrix, Labels } from './data/matrix';

@@ -9,6 +9,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { KernelSet } from './kernels';
+import type { ObjectiveAddon } from './objectives/addon-types';
+import type { DataAddon } from './data/addon-types';
 
 /** What {@link nativeInfo} reports about the loaded binary. */
 export interface NativeInfo {
@@ -33,7 +35,7 @@ export interface NativeInfo {
 }
 
 /** @internal The raw addon: kernels plus a few controls. */
-export interface NativeAddon extends KernelSet {
+export interface NativeAddon extends KernelSet, ObjectiveAddon, DataAddon {
   info(): Omit<NativeInfo, 'version' | 'binary'>;
   setIsa(isa: string): void;
   setThreads(threads: number): void;

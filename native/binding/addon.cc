@@ -4,6 +4,8 @@
 
 #include "../kernels/dispatch.h"
 #include "../parallel/thread_pool.h"
+#include "data_bindings.h"
+#include "objective_bindings.h"
 #include "optimizer_bindings.h"
 
 namespace descent {
@@ -68,6 +70,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("setParallelMinElements", Napi::Function::New(env, SetParallelMin, "setParallelMinElements"));
   registerOptimizerBindings(env, exports);
+  registerObjectiveBindings(env, exports);
+  registerDataBindings(env, exports);
   return exports;
 }
 
