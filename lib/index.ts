@@ -73,3 +73,5 @@ export { fitStandardScaler, applyStandardScaler, standardize } from './data/stan
 export type { StandardScaler } from './data/standardize';
 export { selectRows, selectLabels, checkMatrix, isCsr, rowCount } from './data/matrix';
 export type { DenseMatrix, CsrMatrix, Matrix, Labels } from './data/matrix';
+export { fit } from './train/fit';
+export type { FitOptions, FitResult, FitHistory, EpochLogs, JsObjective, Variant } from './train/fit';

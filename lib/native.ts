@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { KernelSet } from './kernels';
 import type { ObjectiveAddon } from './objectives/addon-types';
 import type { DataAddon } from './data/addon-types';
+import type { TrainAddon } from './train/addon-types';
 
 /** What {@link nativeInfo} reports about the loaded binary. */
 export interface NativeInfo {
@@ -35,7 +36,7 @@ export interface NativeInfo {
 }
 
 /** @internal The raw addon: kernels plus a few controls. */
-export interface NativeAddon extends KernelSet, ObjectiveAddon, DataAddon {
+export interface NativeAddon extends KernelSet, ObjectiveAddon, DataAddon, TrainAddon {
   info(): Omit<NativeInfo, 'version' | 'binary'>;
   setIsa(isa: string): void;
   setThreads(threads: number): void;

@@ -12,6 +12,8 @@
       "native/kernels/isa/kernels_avx512.cc",
       "native/kernels/isa/kernels_neon.cc",
       "native/kernels/step_runner.cc",
+      "native/train/epoch_loop.cc",
+      "native/binding/train_bindings.cc",
       "native/parallel/thread_pool.cc",
       "native/objectives/linear.cc",
       "native/objectives/dense_ops.cc",

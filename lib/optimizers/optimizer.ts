@@ -54,6 +54,20 @@ export interface KernelCall {
 
 type AnyKernel = (...args: unknown[]) => void;
 
+/**
+ * The steps a native loop will take for this optimizer: its kernel, the state arrays in kernel
+ * order, and one row of scalars per step. `commit(k)` records that the first k steps ran.
+ * @internal
+ */
+export interface StepPlan {
+  kernel: KernelCall['kernel'];
+  state: Array<Float32Array | null>;
+  /** steps × width scalars (flags as 0/1), in the kernel's argument order. */
+  scalars: Float64Array;
+  width: number;
+  commit(stepsDone: number): void;
+}
+
 /** Internal coalesced form of a sparse gradient. */
 export interface SparseRows {
   indices: Int32Array;
@@ -368,6 +382,53 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
         (this.states[i] ??= {})[spec.name] = arena.subarray(group.offsets[j]!, group.offsets[j]! + p.length);
       });
     }
+  }
+
+  /**
+   * Plans `count` steps for a native loop (fit()): the per-step scalars are computed here, once per
+   * step in double precision, exactly as step() would; `lrs[k]`, when given, is step k's learning
+   * rate. Needs an optimizer over one parameter array. Nothing changes until commit().
+   * @internal
+   */
+  planSteps(count: number, lrs?: ArrayLike<number>): StepPlan {
+    if (this.groups.length !== 1 || this.groups[0]!.params.length !== 1)
+      throw new RangeError(`${this.name}: a native training loop needs an optimizer over exactly one Float32Array (the model's weights)`);
+    checkNumber(this.name, 'count', count, { min: 0, integer: true });
+    if (lrs) for (let k = 0; k < count; k++) checkNumber(this.name, `lr at step ${k}`, lrs[k], { min: 0 });
+    const group = this.groups[0]!;
+    this.ensureState(group);
+    const start = this.scalars[0]!;
+    const optionsAt = (k: number): G => (lrs ? { ...group.options, lr: lrs[k]! } : group.options);
+    // Replays k steps of scalar state from the start (prepare() may advance it, e.g. NAdam's μ product).
+    const advance = (k: number, visit?: (row: ReadonlyArray<number | boolean>, step: number) => void) => {
+      const working = { ...start };
+      let call: KernelCall | undefined;
+      for (let step = 0; step < k; step++) {
+        const t = working.step! + 1;
+        call = this.kernelCall(this.prepare(optionsAt(step), t, working));
+        working.step = t;
+        visit?.(call.scalars, step);
+      }
+      return { working, call };
+    };
+    const probe = this.kernelCall(this.prepare(group.options, start.step! + 1, { ...start }));
+    const width = probe.scalars.length;
+    const flat = new Float64Array(count * width);
+    const { working: end } = advance(count, (row, step) => {
+      for (let j = 0; j < width; j++) flat[step * width + j] = Number(row[j]);
+    });
+    return {
+      kernel: probe.kernel,
+      state: probe.state.map((n) => group.arenas[n] ?? null),
+      scalars: flat,
+      width,
+      commit: (stepsDone: number) => {
+        if (stepsDone <= 0) return;
+        this.scalars[0] = stepsDone === count ? end : advance(stepsDone).working;
+        this.steps += stepsDone;
+        if (lrs) group.options = { ...group.options, lr: lrs[stepsDone - 1]! };
+      },
+    };
   }
 
   /** A deep copy of everything needed to continue exactly: options, step count, state arrays. */

@@ -7,6 +7,7 @@
 #include "data_bindings.h"
 #include "objective_bindings.h"
 #include "optimizer_bindings.h"
+#include "train_bindings.h"
 
 namespace descent {
 namespace {
@@ -72,6 +73,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerOptimizerBindings(env, exports);
   registerObjectiveBindings(env, exports);
   registerDataBindings(env, exports);
+  registerTrainBindings(env, exports);
   return exports;
 }
 

@@ -15,16 +15,8 @@
 namespace descent {
 
 namespace {
-
-LinearLoss parseLoss(Napi::Env env, const Napi::Value& v) {
-  if (!v.IsString()) throwType(env, "objective.loss must be a string");
-  const std::string name = v.As<Napi::String>().Utf8Value();
-  if (name == "squared") return LinearLoss::Squared;
-  if (name == "logistic") return LinearLoss::Logistic;
-  if (name == "hinge") return LinearLoss::Hinge;
-  if (name == "softmax") return LinearLoss::Softmax;
-  throwRange(env, "objective.loss must be 'squared', 'logistic', 'hinge' or 'softmax', got '" + name + "'");
-}
+LinearLoss parseLoss(Napi::Env env, const Napi::Value& v);
+}  // namespace
 
 // Missing fields take the TS defaults: one output, a bias, no L2.
 LinearObjective readObjective(Napi::Env env, const Napi::Value& v) {
@@ -51,6 +43,18 @@ LinearObjective readObjective(Napi::Env env, const Napi::Value& v) {
   const std::string problem = validateObjective(o);
   if (!problem.empty()) throwRange(env, problem);
   return o;
+}
+
+namespace {
+
+LinearLoss parseLoss(Napi::Env env, const Napi::Value& v) {
+  if (!v.IsString()) throwType(env, "objective.loss must be a string");
+  const std::string name = v.As<Napi::String>().Utf8Value();
+  if (name == "squared") return LinearLoss::Squared;
+  if (name == "logistic") return LinearLoss::Logistic;
+  if (name == "hinge") return LinearLoss::Hinge;
+  if (name == "softmax") return LinearLoss::Softmax;
+  throwRange(env, "objective.loss must be 'squared', 'logistic', 'hinge' or 'softmax', got '" + name + "'");
 }
 
 size_t outputs(const LinearObjective& o) { return o.loss == LinearLoss::Softmax ? o.classes : 1; }

@@ -3,7 +3,12 @@
 #pragma once
 #include <napi.h>
 
+#include "../objectives/linear.h"
+
 namespace descent {
+
+// Reads { loss, classes?, bias?, l2? }; throws TypeError/RangeError naming the field.
+LinearObjective readObjective(Napi::Env env, const Napi::Value& v);
 
 void registerObjectiveBindings(Napi::Env env, Napi::Object exports);
 
