@@ -19,7 +19,7 @@ export { Nadam } from './optimizers/nadam';
 export type { NadamHyper, NadamOptions } from './optimizers/nadam';
 export { Optimizer } from './optimizers/optimizer';
 export type {
-  Compat, CommonOptions, OptimizerStateDict, ParamGroup, ParamGroupState, Params, SparseGradient,
+  Compat, CommonOptions, NonFiniteMode, OptimizerStateDict, OptimizerStats, ParamGroup, ParamGroupState, Params, SparseGradient,
 } from './optimizers/types';
 export type { Backend } from './kernels';
 export { stateDictToJSON, stateDictFromJSON } from './state-dict-json';

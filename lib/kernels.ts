@@ -40,6 +40,8 @@ export interface KernelSet {
   nadam(p: F32, g: F32, m: F32, v: F32, sign: number, wd: number, b1: number, oneMinusB1: number, b2: number,
     oneMinusB2: number, invSqrtBc2: number, eps: number, cg: number, cm: number): void;
   memoryFloor(p: F32, g: F32, m: F32, v: F32): void;
+  /** Index of the first NaN or ±Inf, or -1. */
+  firstNonFinite(a: F32): number;
 }
 
 /** Which implementation an optimizer calls: the native SIMD kernels or the TypeScript reference. */

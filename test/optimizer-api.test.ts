@@ -280,3 +280,38 @@ describe('sparse (lazy) steps', () => {
     expect(() => new RMSprop(p).stepSparse({ indices: [0], values: new Float32Array(2) })).toThrow(/expected indices.length \* rowLength = 1/);
   });
 });
+
+describe('non-finite gradients', () => {
+  describe.each(allOptimizers)('%s', (_name, make) => {
+    it("with nonFinite 'skip' skips the whole step, counts it and changes nothing", () => {
+      const a = new Float32Array([1, 2, 3]), b = new Float32Array(1000).fill(1);
+      const opt = make([a, b], { nonFinite: 'skip' });
+      opt.step([new Float32Array([1, 1, 1]), new Float32Array(1000).fill(1)]);
+      const before = [Array.from(a), Array.from(b)];
+      const state = JSON.stringify(stateDictToJSON(opt.stateDict()));
+      const bad = new Float32Array(1000).fill(1);
+      bad[777] = NaN;
+      opt.step([new Float32Array([1, 1, 1]), bad]);
+      expect([Array.from(a), Array.from(b)]).toEqual(before);
+      expect(JSON.stringify(stateDictToJSON(opt.stateDict()))).toBe(state);
+      expect(opt.stats).toEqual({ steps: 1, skipped: 1 });
+    });
+
+    it("with nonFinite 'throw' names the gradient and index of an Inf", () => {
+      const a = new Float32Array([1, 2, 3]);
+      const opt = make(a, { nonFinite: 'throw' });
+      expect(() => opt.step(new Float32Array([1, -Infinity, 1]))).toThrow(/grads\[0\]\[1\] is -Infinity/);
+      expect(Array.from(a)).toEqual([1, 2, 3]);
+    });
+
+    it("by default ('propagate') lets a NaN through, as PyTorch does", () => {
+      const a = new Float32Array([1, 2]);
+      make(a, {}).step(new Float32Array([NaN, 1]));
+      expect(Number.isNaN(a[0])).toBe(true);
+    });
+  });
+
+  it('rejects an unknown nonFinite mode', () => {
+    expect(() => new Adam(new Float32Array(1), { nonFinite: 'ignore' as never })).toThrow(/nonFinite must be one of/);
+  });
+});

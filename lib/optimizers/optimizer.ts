@@ -10,7 +10,7 @@ import type { Backend, KernelSet } from '../kernels';
 import { addon } from '../native';
 import { referenceKernels } from '../reference/rules';
 import type {
-  Compat, CommonOptions, OptimizerStateDict, ParamGroup, ParamGroupState, Params, SparseGradient,
+  Compat, CommonOptions, NonFiniteMode, OptimizerStateDict, OptimizerStats, ParamGroup, ParamGroupState, Params, SparseGradient,
 } from './types';
 import { checkFloat32Array, checkKnownKeys, checkNumber, describe, overlaps } from './validate';
 
@@ -38,6 +38,7 @@ interface Group<G> {
 }
 
 const COMPATS: readonly Compat[] = ['torch', 'tfjs', 'keras', 'paper'];
+const NON_FINITE: readonly NonFiniteMode[] = ['propagate', 'skip', 'throw'];
 
 /**
  * How an optimizer calls its kernel: the dense kernel's name in {@link KernelSet} (the sparse one is
@@ -84,6 +85,9 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
   readonly compat: Compat;
   /** Which kernels run: `'native'` or the `'js'` reference. */
   readonly backend: Backend;
+  /** What a step does with non-finite gradients (see {@link CommonOptions.nonFinite}). */
+  readonly nonFinite: NonFiniteMode;
+  private skippedSteps = 0;
   private readonly groups: Group<G>[] = [];
   private readonly states: Record<string, Float32Array>[] = [];
   /** Per parameter: its own step count (`step`) and any scalar state of the rule (e.g. `muProduct`). */
@@ -112,15 +116,19 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
       throw new RangeError(`${name}: backend must be 'native' or 'js', got ${String(backend)}`);
     this.compat = compat;
     this.backend = backend;
-    const known = [...Object.keys(this.defaults(compat)), 'compat', 'backend'];
+    const nonFinite = options.nonFinite ?? 'propagate';
+    if (!NON_FINITE.includes(nonFinite))
+      throw new RangeError(`${name}: nonFinite must be one of ${NON_FINITE.join(', ')}, got ${String(nonFinite)}`);
+    this.nonFinite = nonFinite;
+    const known = [...Object.keys(this.defaults(compat)), 'compat', 'backend', 'nonFinite'];
     checkKnownKeys(name, options, known);
-    const { compat: _c, backend: _b, ...hyper } = options;
+    const { compat: _c, backend: _b, nonFinite: _n, ...hyper } = options;
     const base = { ...this.defaults(compat), ...hyper } as G;
     this.kernels = backend === 'native' ? addon() : referenceKernels;
 
     for (const [gi, group] of this.normaliseGroups(params).entries()) {
       const { params: ps, ...own } = group;
-      checkKnownKeys(`${name}: param group ${gi}`, own, known.filter((k) => k !== 'compat' && k !== 'backend'));
+      checkKnownKeys(`${name}: param group ${gi}`, own, known.filter((k) => k !== 'compat' && k !== 'backend' && k !== 'nonFinite'));
       const opts = { ...base, ...own } as G;
       this.checkOptions(opts, gi === 0 && Object.keys(own).length === 0 ? name : `${name} (param group ${gi})`);
       const list = Array.isArray(ps) ? ps : [ps];
@@ -177,6 +185,11 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     return this.groups.map((g) => ({ params: g.params, options: { ...g.options } }));
   }
 
+  /** Steps applied and steps skipped for non-finite gradients. */
+  get stats(): OptimizerStats {
+    return { steps: this.steps, skipped: this.skippedSteps };
+  }
+
   /** Steps taken so far. */
   get stepCount(): number {
     return this.steps;
@@ -219,6 +232,7 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     this.groups.forEach((group, gi) => {
       if (!whole[gi]) this.checkGroupEach(group, list);
     });
+    if (this.nonFinite !== 'propagate' && this.gradsNonFinite(list)) return;
     // Everything is checked: from here on, nothing throws.
     this.groups.forEach((group, gi) => {
       const gs = whole[gi];
@@ -297,6 +311,7 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     if (list.length !== all.length)
       throw new RangeError(`${this.name}: expected ${all.length} sparse gradients (one per parameter), got ${list.length}`);
     const rows = list.map((g, i) => (g === null || g === undefined ? null : this.coalesce(i, g, all[i]!)));
+    if (this.nonFinite !== 'propagate' && this.gradsNonFinite(rows.map((r) => r?.values ?? null))) return;
     for (const group of this.groups) {
       this.stepEach(group, rows, (p, g, st, call) => {
         const fn = this.kernels[`${call.kernel}Sparse` as keyof KernelSet] as AnyKernel;
@@ -546,6 +561,24 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
       }
       this.ensureState(g);
     }
+  }
+
+  /**
+   * The nonFinite policy, after all other checks: true when the step must be skipped (and counts it),
+   * throws for 'throw'. Nothing has been written either way.
+   */
+  private gradsNonFinite(grads: ReadonlyArray<Float32Array | null | undefined>): boolean {
+    for (let i = 0; i < grads.length; i++) {
+      const g = grads[i];
+      if (!g) continue;
+      const at = this.kernels.firstNonFinite(g);
+      if (at < 0) continue;
+      if (this.nonFinite === 'throw')
+        throw new RangeError(`${this.name}: grads[${i}][${at}] is ${g[at]}; nothing was updated (nonFinite: 'throw')`);
+      this.skippedSteps++;
+      return true;
+    }
+    return false;
   }
 
   private checkGradList(grads: Float32Array | ReadonlyArray<Float32Array | null>): ReadonlyArray<Float32Array | null> {

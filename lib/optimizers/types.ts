@@ -21,6 +21,25 @@ export interface CommonOptions {
   compat?: Compat;
   /** `'native'` (default): the SIMD kernels. `'js'`: the TypeScript reference, for comparison. */
   backend?: Backend;
+  /**
+   * What a step does with a NaN or ±Inf in a gradient (like Optax's `apply_if_finite`):
+   * `'propagate'` (default, as PyTorch: no check, it reaches the parameters), `'skip'` (the whole
+   * step is skipped, nothing changes, {@link OptimizerStats.skipped} counts it) or `'throw'`
+   * (RangeError naming the gradient and index, nothing changes). The check costs one extra read of
+   * each gradient.
+   */
+  nonFinite?: NonFiniteMode;
+}
+
+/** See {@link CommonOptions.nonFinite}. */
+export type NonFiniteMode = 'propagate' | 'skip' | 'throw';
+
+/** Counters an optimizer keeps. */
+export interface OptimizerStats {
+  /** Steps applied. */
+  steps: number;
+  /** Steps skipped because a gradient held NaN or ±Inf (with `nonFinite: 'skip'`). */
+  skipped: number;
 }
 
 /** A group of parameters with its own hyperparameters (any option left out takes the optimizer's). */

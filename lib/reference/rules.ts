@@ -148,6 +148,10 @@ export const referenceKernels: KernelSet = {
       p[i] = p[i]! - (cm * mi) / den;
     }
   },
+  firstNonFinite(a) {
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return i;
+    return -1;
+  },
   memoryFloor(p, g, m, v) {
     for (let i = 0; i < g.length; i++) {
       const t = g[i]! * 0;

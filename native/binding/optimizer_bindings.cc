@@ -4,6 +4,8 @@
 #include "optimizer_bindings.h"
 
 #include "../kernels/kernel_args.h"
+#include <algorithm>
+
 #include "kernel_call.h"
 
 namespace descent {
@@ -66,6 +68,22 @@ Napi::Value Sparse(const Napi::CallbackInfo& info, void (*KernelTable::*sparse)(
   return Call<A, true>(info, nullptr, activeKernels().*sparse);
 }
 
+// Index of the first NaN or ±Inf in a Float32Array, or -1. Scans in blocks whose sum of x*0 is
+// NaN exactly when the block holds a non-finite value, so the common all-finite case vectorises.
+Napi::Value FirstNonFinite(const Napi::CallbackInfo& info) {
+  const F32View a = requireF32(info, 0, "array");
+  constexpr size_t kBlock = 1024;
+  for (size_t begin = 0; begin < a.length; begin += kBlock) {
+    const size_t end = std::min(a.length, begin + kBlock);
+    float acc = 0.0f;
+    for (size_t i = begin; i < end; ++i) acc += a.data[i] * 0.0f;
+    if (acc == 0.0f) continue;
+    for (size_t i = begin; i < end; ++i)
+      if (!(a.data[i] * 0.0f == 0.0f)) return Napi::Number::New(info.Env(), static_cast<double>(i));
+  }
+  return Napi::Number::New(info.Env(), -1);
+}
+
 }  // namespace
 
 void registerOptimizerBindings(Napi::Env env, Napi::Object exports) {
@@ -84,6 +102,7 @@ void registerOptimizerBindings(Napi::Env env, Napi::Object exports) {
   add("adamax", [](const Napi::CallbackInfo& i) { return Dense<AdamaxArgs>(i, &KernelTable::adamax); });
   add("nadam", [](const Napi::CallbackInfo& i) { return Dense<NadamArgs>(i, &KernelTable::nadam); });
   add("memoryFloor", [](const Napi::CallbackInfo& i) { return Dense<FloorArgs>(i, &KernelTable::floor); });
+  add("firstNonFinite", FirstNonFinite);
 }
 
 }  // namespace descent
