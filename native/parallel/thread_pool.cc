@@ -50,7 +50,10 @@ ThreadPool::~ThreadPool() {
 void ThreadPool::setLimit(unsigned n) { limit_.store(std::max(1u, std::min(n, 1024u))); }
 
 void ThreadPool::ensureWorkers(unsigned count) {
-  while (workers_.size() < count) workers_.emplace_back([this] { workerLoop(); });
+  while (workers_.size() < count) {
+    const unsigned index = static_cast<unsigned>(workers_.size());
+    workers_.emplace_back([this, index] { workerLoop(index); });
+  }
 }
 
 void ThreadPool::drain(const std::function<void(size_t)>& fn, size_t parts) {
@@ -63,7 +66,7 @@ void ThreadPool::drain(const std::function<void(size_t)>& fn, size_t parts) {
   }
 }
 
-void ThreadPool::workerLoop() {
+void ThreadPool::workerLoop(unsigned index) {
   unsigned long long seen = 0;
   for (;;) {
     const std::function<void(size_t)>* job;
@@ -75,7 +78,8 @@ void ThreadPool::workerLoop() {
       seen = generation_;
       job = job_;
       parts = parts_;
-      if (!job) continue;  // woke after that call had already finished
+      if (!job) continue;            // woke after that call had already finished
+      if (index >= helpers_) continue;  // the limit was lowered after this worker was created
       ++active_;
     }
     drain(*job, parts);
@@ -96,7 +100,8 @@ void ThreadPool::run(size_t parts, const std::function<void(size_t)>& fn) {
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    ensureWorkers(static_cast<unsigned>(std::min<size_t>(threads - 1, parts - 1)));
+    helpers_ = static_cast<unsigned>(std::min<size_t>(threads - 1, parts - 1));
+    ensureWorkers(helpers_);
     job_ = &fn;
     parts_ = parts;
     finished_ = 0;

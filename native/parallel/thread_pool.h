@@ -31,7 +31,7 @@ class ThreadPool {
  private:
   ThreadPool();
   void ensureWorkers(unsigned count);
-  void workerLoop();
+  void workerLoop(unsigned index);
   void drain(const std::function<void(size_t)>& fn, size_t parts);
 
   std::atomic<unsigned> limit_;
@@ -43,7 +43,8 @@ class ThreadPool {
   size_t parts_ = 0;
   std::atomic<size_t> next_{0};
   size_t finished_ = 0;
-  unsigned active_ = 0;  // workers inside drain()
+  unsigned active_ = 0;   // workers inside drain()
+  unsigned helpers_ = 0;  // workers (by index) that may join the current call
   unsigned long long generation_ = 0;
   bool stopping_ = false;
 };
