@@ -3,6 +3,11 @@
 // judged by a hand-picked number. Prints a table per function and writes JSON (with every path, for
 // plots) and Markdown to the results directory.
 //
+// Then it redraws Figure 4 of Ruder's overview from its own runs (examples/lib/figures.mjs says how
+// the start points and learning rates were chosen): (a) paths on the Beale function, (b) leaving a
+// saddle point, each with its loss curves, and the Rosenbrock paths of the tuned runs. Pictures are
+// SVG, plus PNG when @resvg/resvg-js loads.
+//
 //   node examples/demo.mjs [--steps N] [--quick] [--out DIR]
 
 import * as fs from 'node:fs';
@@ -12,7 +17,13 @@ import { parseArgs, USAGE } from './lib/args.mjs';
 import { TEST_FUNCTIONS } from './lib/functions.mjs';
 import { optimizerCatalogue } from './lib/optimizers.mjs';
 import { createProgress } from './lib/progress.mjs';
-import { legend, markdownDocument, resultsJson, textTable } from './lib/report.mjs';
+import { FIGURE_4A, FIGURE_4B, runFigure } from './lib/figures.mjs';
+import { loadPngRenderer, writeFigures } from './lib/images.mjs';
+import { demoFigures } from './lib/plots.mjs';
+import {
+  figureLegend, figuresJson, figuresMarkdown, figureTextTable, legend, markdownDocument, resultsJson, textTable,
+} from './lib/report.mjs';
+import { traceRun } from './lib/trace.mjs';
 import { LR_GRID, tuneLearningRate } from './lib/tune.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -60,20 +71,40 @@ async function main() {
     }
     tables.push({ fn, rows });
   }
+  const rosenbrockTable = tables.find((t) => t.fn.name === 'Rosenbrock');
+  const rosenbrockRows = rosenbrockTable.rows.map((r, i) => {
+    progress.update(`Rosenbrock paths for the figure: ${r.optimizer} (${i + 1}/${optimizers.length}), lr ${r.lr}`);
+    return { optimizer: r.optimizer, lr: r.lr, trace: traceRun(rosenbrockTable.fn, optimizers[i], r.lr, opts.steps) };
+  });
+  const panels = [FIGURE_4A, FIGURE_4B].map((figure) => runFigure(figure, optimizers, (m) => progress.update(m)));
+  progress.update('drawing the figures');
+  const viz = descent;
+  const figures = demoFigures(viz, {
+    fig4a: panels[0],
+    fig4b: panels[1],
+    rosenbrock: { fn: rosenbrockTable.fn, rows: rosenbrockRows, steps: opts.steps },
+  });
+  const png = loadPngRenderer(opts.quick ? 1 : 2);
+  const files = writeFigures(figures, opts.out, png);
   const totalMs = performance.now() - started;
   progress.done(`done in ${(totalMs / 1000).toFixed(1)} s`);
 
   console.log(`descent ${info.version}, native kernels: ${info.isa}. Learning rates: best of [${LR_GRID.join(', ')}] per optimizer and function.\n`);
   for (const t of tables) console.log(`${textTable(t)}\n`);
-  console.log(legend(opts.steps));
+  console.log(`${legend(opts.steps)}\n`);
+  for (const p of panels) console.log(`${figureTextTable(p)}\n`);
+  console.log(figureLegend());
 
-  fs.mkdirSync(opts.out, { recursive: true });
   const jsonFile = path.join(opts.out, 'demo.json');
   const mdFile = path.join(opts.out, 'demo.md');
   const doc = { tables, steps: opts.steps, grid: LR_GRID, nativeInfo: info, totalMs };
-  fs.writeFileSync(jsonFile, `${JSON.stringify(resultsJson(doc))}\n`);
-  fs.writeFileSync(mdFile, markdownDocument(doc));
+  const figureDoc = { panels, files };
+  fs.writeFileSync(jsonFile, `${JSON.stringify({ ...resultsJson(doc), figures: figuresJson(figureDoc) })}\n`);
+  fs.writeFileSync(mdFile, `${markdownDocument(doc)}\n${figuresMarkdown(figureDoc)}`);
   console.log(`\nwrote ${shortPath(jsonFile)} and ${shortPath(mdFile)}`);
+  console.log(`figures (SVG${png.render ? ' and PNG' : ''}):`);
+  for (const f of files) console.log(`  ${shortPath(f.svg)}${f.png ? `  ${shortPath(f.png)}` : ''}`);
+  if (!png.render) console.log(`PNG skipped: @resvg/resvg-js did not load (${png.error}).`);
   return 0;
 }
 

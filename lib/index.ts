@@ -75,3 +75,5 @@ export { selectRows, selectLabels, checkMatrix, isCsr, rowCount } from './data/m
 export type { DenseMatrix, CsrMatrix, Matrix, Labels } from './data/matrix';
 export { fit } from './train/fit';
 export type { FitOptions, FitResult, FitHistory, EpochLogs, JsObjective, Variant } from './train/fit';
+export { contourPlot, lineChart, contourLines, sampleGrid, logLevels, linearLevels, SERIES_COLORS, seriesColor, escapeXml } from './viz/index';
+export type { ContourPlotOptions, PathSeries, LineChartOptions, LineSeries, SampledGrid, XY } from './viz/index';

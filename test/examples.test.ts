@@ -2,6 +2,7 @@
 // nothing: CI builds before it tests).
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +27,33 @@ interface DemoRun {
   path: [number, number | null, number | null][];
 }
 interface DemoFunction { name: string; start: [number, number]; startLoss: number; runs: DemoRun[] }
-interface DemoResults { steps: number; lrGrid: number[]; functions: DemoFunction[] }
+interface PanelRun {
+  optimizer: string;
+  lr: number;
+  diverged: boolean;
+  nearAt?: number | null;
+  pathLength?: number;
+  escapedAt?: number | null;
+  final: [number | null, number | null];
+}
+interface Panel { id: string; steps: number; straightLine?: number; runs: PanelRun[] }
+interface DemoFigures { panels: Panel[]; files: { name: string; svg: string; png: string | null }[] }
+interface DemoResults { steps: number; lrGrid: number[]; functions: DemoFunction[]; figures: DemoFigures }
+
+const FIGURES = [
+  'figure-4a-beale', 'figure-4a-beale-loss', 'figure-4b-saddle', 'figure-4b-saddle-escape', 'rosenbrock-paths', 'rosenbrock-loss',
+];
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Whether @resvg/resvg-js loads here: then the demo must write PNGs too. */
+function resvgLoads(): boolean {
+  try {
+    createRequire(__filename)('@resvg/resvg-js');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function runDemo(args: string[]): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [demo, ...args], { cwd: root, encoding: 'utf8', timeout: 50_000 });
@@ -71,17 +98,86 @@ describe('examples/demo.mjs --quick', () => {
     expect(fs.readFileSync(path.join(outDir, 'demo.md'), 'utf8')).toContain('| Adam |');
   });
 
+  /** The printed tables (blank-line separated blocks with a rule line) whose heading starts with `prefix`. */
+  const printedTables = (prefix: RegExp): string[] =>
+    result.stdout.split(/\n\s*\n/).filter((block) => prefix.test(block) && /\n-{3,}/.test(block));
+  const rowNames = (table: string): string[] =>
+    table.split('\n').slice(3).map((line) => line.split(/\s+/)[0]!).filter((w) => OPTIMIZERS.includes(w));
+
   it('prints a table for each function with one row per optimizer', () => {
-    const tables = result.stdout.split(/\n(?=Rosenbrock:|Beale:)/).slice(1);
+    const tables = printedTables(/^(Rosenbrock|Beale):/);
     expect(tables.map((t) => t.split(':')[0])).toEqual(['Rosenbrock', 'Beale']);
-    for (const table of tables) {
-      const rowNames = table.split('\n').slice(3).map((line) => line.split(/\s+/)[0]).filter((w) => OPTIMIZERS.includes(w));
-      expect(rowNames).toEqual(OPTIMIZERS);
+    for (const table of tables) expect(rowNames(table)).toEqual(OPTIMIZERS);
+  });
+
+  it('prints a table for each panel of Figure 4 with one row per optimizer', () => {
+    const tables = printedTables(/^Figure 4[ab]:/);
+    expect(tables.map((t) => t.slice(0, 9))).toEqual(['Figure 4a', 'Figure 4b']);
+    for (const table of tables) expect(rowNames(table)).toEqual(OPTIMIZERS);
+  });
+
+  it('writes every figure as SVG, and as PNG when @resvg/resvg-js loads, and prints where', () => {
+    const withPng = resvgLoads();
+    for (const name of FIGURES) {
+      const svgFile = path.join(outDir, `${name}.svg`);
+      expect(fs.readFileSync(svgFile, 'utf8'), name).toMatch(/^<\?xml[^>]*>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<\/svg>\n$/);
+      expect(result.stdout).toContain(svgFile);
+      const pngFile = path.join(outDir, `${name}.png`);
+      expect(fs.existsSync(pngFile), pngFile).toBe(withPng);
+      if (withPng) {
+        expect(fs.readFileSync(pngFile).subarray(0, 8).equals(PNG_SIGNATURE), pngFile).toBe(true);
+        expect(result.stdout).toContain(pngFile);
+      }
+    }
+    expect(results.figures.files.map((f) => f.name)).toEqual(FIGURES);
+  });
+
+  it('names every optimizer in the legend of every figure, with one drawn series each', () => {
+    for (const name of FIGURES) {
+      const svg = fs.readFileSync(path.join(outDir, `${name}.svg`), 'utf8');
+      const legendText = svg.slice(svg.indexOf('<g class="legend">'));
+      const legendNames = [...legendText.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!.split(' ')[0]!);
+      expect(legendNames.filter((n) => OPTIMIZERS.includes(n)), name).toEqual(OPTIMIZERS);
+      const seriesNames = [...svg.matchAll(/<path class="series" data-name="([^"]*)"/g)].map((m) => m[1]!.split(' ')[0]);
+      expect(seriesNames, name).toEqual(OPTIMIZERS);
+    }
+  });
+
+  it('links the figures from the Markdown results', () => {
+    const md = fs.readFileSync(path.join(outDir, 'demo.md'), 'utf8');
+    const ext = resvgLoads() ? 'png' : 'svg';
+    for (const name of FIGURES) expect(md).toContain(`](${name}.${ext})`);
+  });
+
+  it('redraws Figure 4a: momentum overshoots (NAG less so), adaptive methods take a near-straight path', () => {
+    const panel = results.figures.panels.find((p) => p.id === 'figure-4a-beale')!;
+    const r = (name: string): PanelRun => panel.runs.find((run) => run.optimizer === name)!;
+    const straight = panel.straightLine!;
+    for (const name of ['Adagrad', 'RMSprop', 'Nadam']) {
+      expect(r(name).pathLength!, name).toBeLessThan(1.1 * straight);
+      expect(r(name).nearAt, name).not.toBeNull();
+    }
+    expect(r('Momentum').pathLength!).toBeGreaterThan(3 * straight);
+    expect(r('Nesterov').pathLength!).toBeGreaterThan(1.5 * straight);
+    expect(r('Nesterov').pathLength!).toBeLessThan(r('Momentum').pathLength!);
+    expect(r('SGD').nearAt).toBeNull();
+  });
+
+  it('redraws Figure 4b: SGD stays on the saddle, momentum escapes late, Adagrad, RMSprop and Adadelta early', () => {
+    const panel = results.figures.panels.find((p) => p.id === 'figure-4b-saddle')!;
+    const r = (name: string): PanelRun => panel.runs.find((run) => run.optimizer === name)!;
+    expect(r('SGD').escapedAt).toBeNull();
+    const momentumEscape = Math.min(r('Momentum').escapedAt!, r('Nesterov').escapedAt!);
+    expect(momentumEscape).toBeLessThan(panel.steps);
+    for (const name of ['Adagrad', 'RMSprop', 'Adadelta']) {
+      expect(r(name).escapedAt, name).not.toBeNull();
+      expect(r(name).escapedAt!, name).toBeLessThan(momentumEscape / 3);
     }
   });
 
   it('reports progress on stderr, not in the tables', () => {
     expect(result.stderr).toContain('Rosenbrock: SGD (1/11)');
+    expect(result.stderr).toContain('Figure 4b (Saddle): SGD (1/11)');
     expect(result.stdout).not.toContain('(1/11)');
   });
 

@@ -1,7 +1,7 @@
 // The 2-D test functions of the demo, with analytic gradients. Values and gradients are computed in
 // double precision from the float32 parameters, so the optimizers' own rounding is what the table shows.
 
-/** @typedef {{ name: string, formula: string, start: [number, number], minimizer: [number, number],
+/** @typedef {{ name: string, formula: string, start: [number, number], minimizer: [number, number] | null,
  *   bounds: { x: [number, number], y: [number, number] },
  *   value: (x: number, y: number) => number,
  *   gradient: (x: number, y: number, out: Float32Array) => void }} TestFunction */
@@ -44,6 +44,26 @@ export const beale = {
     const t1 = 1.5 - x + x * y, t2 = 2.25 - x + x * y2, t3 = 2.625 - x + x * y3;
     out[0] = 2 * (t1 * (y - 1) + t2 * (y2 - 1) + t3 * (y3 - 1));
     out[1] = 2 * x * (t1 + 2 * y * t2 + 3 * y2 * t3);
+  },
+};
+
+/**
+ * The saddle of Figure 4b: flat ridge along y = 0, minimum along x, maximum along y (unbounded
+ * below). Not in the tables (it has no minimum to reach); the figures start just off its ridge.
+ * @type {TestFunction}
+ */
+export const saddle = {
+  name: 'Saddle',
+  formula: 'f(x,y) = x^2 - y^2',
+  start: [1, 1e-3],
+  minimizer: null,
+  bounds: { x: [-1.5, 1.5], y: [-1.5, 1.5] },
+  value(x, y) {
+    return x * x - y * y;
+  },
+  gradient(x, y, out) {
+    out[0] = 2 * x;
+    out[1] = -2 * y;
   },
 };
 
