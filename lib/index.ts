@@ -77,3 +77,5 @@ export { fit } from './train/fit';
 export type { FitOptions, FitResult, FitHistory, EpochLogs, JsObjective, Variant } from './train/fit';
 export { contourPlot, lineChart, contourLines, sampleGrid, logLevels, linearLevels, SERIES_COLORS, seriesColor, escapeXml } from './viz/index';
 export type { ContourPlotOptions, PathSeries, LineChartOptions, LineSeries, SampledGrid, XY } from './viz/index';
+export { MLP, BatchNorm1d, BATCH_NORM_MOMENTUM, BATCH_NORM_EPS, Dense, ReLU, SoftmaxCrossEntropy, makeSpirals, trainClassifier } from './models/index';
+export type { MLPOptions, ActivationArray, ActivationPrecision, SpiralsOptions, ClassificationData, ArenaStepper, TrainClassifierOptions, TrainClassifierResult, EpochRecord } from './models/index';
