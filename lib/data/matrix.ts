@@ -58,7 +58,7 @@ export function checkMatrixShape(X: unknown, name = 'X'): asserts X is Matrix {
 }
 
 /**
- * Like {@link checkMatrixShape}, plus the CSR structure of every row: indptr never decreases and
+ * Like `checkMatrixShape`, plus the CSR structure of every row: indptr never decreases and
  * every column index lies in [0, cols). O(rows + nnz).
  */
 export function checkMatrix(X: unknown, name = 'X'): asserts X is Matrix {

@@ -60,7 +60,7 @@ export class GradientNoise {
     return this.rng.state();
   }
 
-  /** Continues the noise stream from a {@link state}. */
+  /** Continues the noise stream from a {@link GradientNoise.state | state()}. */
   setState(state: RandomState): void {
     this.rng.setState(state);
   }

@@ -93,7 +93,7 @@ export class SeededRandom implements UniformSource {
 
   /**
    * A standard normal deviate (mean 0, variance 1) by Marsaglia's polar method. Values come in
-   * pairs; the second is kept (and is part of {@link state}) for the next call. The uniforms are
+   * pairs; the second is kept (and is part of {@link SeededRandom.state | state()}) for the next call. The uniforms are
    * 32-bit (one draw each), which resolves tails beyond 9 standard deviations.
    */
   normal(): number {
@@ -119,7 +119,7 @@ export class SeededRandom implements UniformSource {
     return { words: [this.s[0]! >>> 0, this.s[1]! >>> 0, this.s[2]! >>> 0, this.s[3]! >>> 0], spareNormal: this.hasSpare ? this.spare : null };
   }
 
-  /** Restores a state from {@link state}; the stream continues exactly from there. */
+  /** Restores a state from {@link SeededRandom.state | state()}; the stream continues exactly from there. */
   setState(state: RandomState): void {
     const where = 'SeededRandom.setState';
     if (state === null || typeof state !== 'object' || !Array.isArray(state.words) || state.words.length !== 4)
