@@ -79,3 +79,5 @@ export { contourPlot, lineChart, contourLines, sampleGrid, logLevels, linearLeve
 export type { ContourPlotOptions, PathSeries, LineChartOptions, LineSeries, SampledGrid, XY } from './viz/index';
 export { MLP, BatchNorm1d, BATCH_NORM_MOMENTUM, BATCH_NORM_EPS, Dense, ReLU, SoftmaxCrossEntropy, makeSpirals, trainClassifier } from './models/index';
 export type { MLPOptions, ActivationArray, ActivationPrecision, SpiralsOptions, ClassificationData, ArenaStepper, TrainClassifierOptions, TrainClassifierResult, EpochRecord } from './models/index';
+export { hashedBagOfWords, tokenize, murmurHash3, murmurHash3Bytes, fnv1a, fnv1aBytes, DEFAULT_FEATURES } from './data/text';
+export type { HashingOptions, TokenizeOptions, TermWeighting, TokenHash } from './data/text';
