@@ -55,6 +55,9 @@ export interface KernelCall {
 
 type AnyKernel = (...args: unknown[]) => void;
 
+/** Per scalar state (shared by the parameters in step): the kernel call and the state after it. */
+type GroupPlan = Map<Record<string, number>, { call: KernelCall; next: Record<string, number> }>;
+
 /**
  * The steps a native loop will take for this optimizer: its kernel, the state arrays in kernel
  * order, and one row of scalars per step. `commit(k)` records that the first k steps ran.
@@ -88,6 +91,8 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
   /** What a step does with non-finite gradients (see {@link CommonOptions.nonFinite}). */
   readonly nonFinite: NonFiniteMode;
   private skippedSteps = 0;
+  /** Parameters by the buffer they live on, for the gradient aliasing check (params never change). */
+  private paramsByBuffer: Map<ArrayBufferLike, Array<[number, Float32Array]>> | undefined;
   private readonly groups: Group<G>[] = [];
   private readonly states: Record<string, Float32Array>[] = [];
   /** Per parameter: its own step count (`step`) and any scalar state of the rule (e.g. `muProduct`). */
@@ -232,12 +237,14 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     this.groups.forEach((group, gi) => {
       if (!whole[gi]) this.checkGroupEach(group, list);
     });
+    this.checkGradsApartFromParams(list);
+    const plans = this.groups.map((group) => this.planGroup(group, list));
     if (this.nonFinite !== 'propagate' && this.gradsNonFinite(list)) return;
     // Everything is checked: from here on, nothing throws.
     this.groups.forEach((group, gi) => {
       const gs = whole[gi];
-      if (gs) this.stepWholeGroup(group, gs);
-      else this.stepEach(group, list, (p, g, st, call) => this.runDense(p, g, st, call));
+      if (gs) this.stepWholeGroup(group, gs, plans[gi]!);
+      else this.stepEach(group, list, plans[gi]!, (p, g, st, call) => this.runDense(p, g, st, call));
     });
     this.steps++;
   }
@@ -311,13 +318,14 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     if (list.length !== all.length)
       throw new RangeError(`${this.name}: expected ${all.length} sparse gradients (one per parameter), got ${list.length}`);
     const rows = list.map((g, i) => (g === null || g === undefined ? null : this.coalesce(i, g, all[i]!)));
+    const plans = this.groups.map((group) => this.planGroup(group, rows));
     if (this.nonFinite !== 'propagate' && this.gradsNonFinite(rows.map((r) => r?.values ?? null))) return;
-    for (const group of this.groups) {
-      this.stepEach(group, rows, (p, g, st, call) => {
+    this.groups.forEach((group, gi) => {
+      this.stepEach(group, rows, plans[gi]!, (p, g, st, call) => {
         const fn = this.kernels[`${call.kernel}Sparse` as keyof KernelSet] as AnyKernel;
         fn(p, g.indices, g.values, g.rowLength, ...call.state.map((n) => st[n] ?? null), ...call.scalars);
       });
-    }
+    });
     this.steps++;
   }
 
@@ -326,19 +334,14 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
    * and grads each lie back to back in one buffer, else (native) over the lists of arrays. Per-call
    * overhead then no longer grows with the number of tensors.
    */
-  private stepWholeGroup(group: Group<G>, gs: Float32Array[]): void {
+  private stepWholeGroup(group: Group<G>, gs: Float32Array[], plan: GroupPlan): void {
     this.ensureState(group);
-    const shared = this.scalars[group.first]!;
-    const scalars = { ...shared };
-    const t = shared.step! + 1;
-    const s = this.prepare(group.options, t, scalars);
-    scalars.step = t;
-    const call = this.kernelCall(s);
+    const { call, next } = plan.get(this.scalars[group.first]!)!;
     if (group.gradSpan) this.runDense(group.span!, group.gradSpan, group.arenas, call);
     // The native binding takes lists of segments; the TS reference never sees this form.
     else this.runDense(group.params, gs, group.arenas, call);
     group.gradSpan = null;
-    for (let j = 0; j < group.params.length; j++) this.scalars[group.first + j] = scalars;
+    for (let j = 0; j < group.params.length; j++) this.scalars[group.first + j] = next;
   }
 
   /**
@@ -347,24 +350,15 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
    * the kernel runs on each parameter that has a gradient. Scalar records are replaced, never
    * mutated, so parameters in step can share one.
    */
-  private stepEach<T>(group: Group<G>, grads: ReadonlyArray<T | null | undefined>,
+  private stepEach<T>(group: Group<G>, grads: ReadonlyArray<T | null | undefined>, plan: GroupPlan,
     kernel: (p: Float32Array, g: T, st: Record<string, Float32Array>, call: KernelCall) => void): void {
     this.ensureState(group);
-    const byStep = new Map<number, { call: KernelCall; scalars: Record<string, number> }>();
     for (let j = 0; j < group.params.length; j++) {
       const i = group.first + j, g = grads[i];
       if (g === null || g === undefined) continue;
-      const t = this.scalars[i]!.step! + 1;
-      let prepared = byStep.get(t);
-      if (!prepared) {
-        const scalars = { ...this.scalars[i]! };
-        const s = this.prepare(group.options, t, scalars);
-        scalars.step = t;
-        prepared = { call: this.kernelCall(s), scalars };
-        byStep.set(t, prepared);
-      }
-      kernel(group.params[j]!, g, this.states[i]!, prepared.call);
-      this.scalars[i] = prepared.scalars;
+      const { call, next } = plan.get(this.scalars[i]!)!;
+      kernel(group.params[j]!, g, this.states[i]!, call);
+      this.scalars[i] = next;
     }
   }
 
@@ -500,6 +494,9 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     for (const [i, sc] of sd.scalars.entries()) {
       if (sc === null || typeof sc !== 'object') throw new TypeError(`${where}: scalars[${i}] must be an object`);
       checkNumber(where, `scalars[${i}].step`, sc.step, { min: 0, integer: true });
+      const group = this.groups.find((g) => i >= g.first && i < g.first + g.params.length)!;
+      for (const key of Object.keys(this.initialScalars(newOptions[this.groups.indexOf(group)]!)))
+        if (!(key in sc)) throw new TypeError(`${where}: scalars[${i}] lacks '${key}', which ${this.name} keeps per parameter`);
       for (const [k, v] of Object.entries(sc)) checkNumber(where, `scalars[${i}].${k}`, v);
     }
     // The state arrays a restored group needs follow from its restored options (e.g. amsgrad).
@@ -561,6 +558,52 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
       }
       this.ensureState(g);
     }
+  }
+
+  /**
+   * Throws RangeError when a gradient shares memory with any parameter (not only its own): the
+   * kernels would read a gradient that an earlier update already changed. Only parameters on the
+   * same buffer as the gradient are compared, so the usual case costs one map lookup per gradient.
+   */
+  private checkGradsApartFromParams(grads: ReadonlyArray<Float32Array | null>): void {
+    if (!this.paramsByBuffer) {
+      this.paramsByBuffer = new Map();
+      this.params.forEach((p, i) => {
+        const list = this.paramsByBuffer!.get(p.buffer);
+        if (list) list.push([i, p]);
+        else this.paramsByBuffer!.set(p.buffer, [[i, p]]);
+      });
+    }
+    for (let i = 0; i < grads.length; i++) {
+      const g = grads[i];
+      if (!g) continue;
+      for (const [j, p] of this.paramsByBuffer.get(g.buffer) ?? []) {
+        if (overlaps(g, p)) throw new RangeError(`${this.name}: grads[${i}] shares memory with params[${j}]; pass separate gradient arrays`);
+      }
+    }
+  }
+
+  /**
+   * The group's per-step scalars, computed once per distinct scalar state among the parameters that
+   * have a gradient (normally one), keyed by that state. Throws RangeError when one is not finite
+   * (e.g. Adam's lr / (1 − β1ᵗ) overflowing), before any group is updated.
+   */
+  private planGroup(group: Group<G>, grads: ReadonlyArray<unknown>): GroupPlan {
+    const plan: GroupPlan = new Map();
+    for (let j = 0; j < group.params.length; j++) {
+      const i = group.first + j, state = this.scalars[i]!;
+      if (grads[i] === null || grads[i] === undefined || plan.has(state)) continue;
+      const next = { ...state };
+      const t = state.step! + 1;
+      const call = this.kernelCall(this.prepare(group.options, t, next));
+      next.step = t;
+      const bad = call.scalars.findIndex((v) => typeof v === 'number' && !Number.isFinite(v));
+      if (bad >= 0)
+        throw new RangeError(`${this.name}: step ${t} of params[${i}] would use a non-finite scalar ` +
+          `(${call.kernel} argument ${bad} = ${String(call.scalars[bad])}); check lr, betas, eps and the other options. Nothing was updated.`);
+      plan.set(state, { call, next });
+    }
+    return plan;
   }
 
   /**

@@ -5,6 +5,7 @@
 #if defined(__x86_64__) || defined(_M_X64)
 #include <cfloat>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 #include "compat.h"
 #include <immintrin.h>

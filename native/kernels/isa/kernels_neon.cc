@@ -3,6 +3,7 @@
 #if defined(__aarch64__) || defined(_M_ARM64)
 #include <cfloat>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 #include "compat.h"
 #include "vec_neon.h"
