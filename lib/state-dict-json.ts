@@ -28,10 +28,17 @@ function fromBase64(where: string, s: unknown): Float32Array {
 export function stateDictToJSON(sd: OptimizerStateDict): JSONStateDict {
   if (sd === null || typeof sd !== 'object' || !Array.isArray(sd.state))
     throw new TypeError(`stateDictToJSON: expected a state dict from stateDict(), got ${describe(sd)}`);
+  let groups: JSONStateDict['groups'], scalars: JSONStateDict['scalars'];
+  try {
+    groups = structuredClone(sd.groups);
+    scalars = structuredClone(sd.scalars);
+  } catch (err) {
+    throw new TypeError(`stateDictToJSON: the state dict holds a value that is not plain data (${(err as Error).message})`);
+  }
   return {
     ...sd,
-    groups: structuredClone(sd.groups),
-    scalars: structuredClone(sd.scalars),
+    groups,
+    scalars,
     state: sd.state.map((st) => Object.fromEntries(Object.entries(st).map(([k, v]) => [k, { f32: toBase64(v) }]))),
   };
 }

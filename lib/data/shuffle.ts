@@ -89,6 +89,8 @@ export class Xoshiro128 {
    * @param n - an integer in [1, 2^32]
    */
   below(n: number): number {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 4294967296)
+      throw new RangeError(`n must be an integer in [1, 2^32], got ${String(n)}`);
     const limit = 4294967296 - (4294967296 % n);
     for (;;) {
       const x = this.nextUint32();

@@ -18,6 +18,15 @@ namespace {
 LinearLoss parseLoss(Napi::Env env, const Napi::Value& v);
 }  // namespace
 
+void requireParameterCountFits(Napi::Env env, const LinearObjective& o, size_t cols) {
+  const size_t K = o.loss == LinearLoss::Softmax ? o.classes : 1;
+  // 2^31 parameters is far beyond any Float32Array a linear model here would use, and keeps every
+  // product below in range.
+  if (cols > (size_t{1} << 31) / K)
+    throwRange(env, "classes × X.cols = " + std::to_string(K) + " × " + std::to_string(cols) +
+                        " parameters is too large (at most 2^31)");
+}
+
 // Missing fields take the TS defaults: one output, a bias, no L2.
 LinearObjective readObjective(Napi::Env env, const Napi::Value& v) {
   if (!v.IsObject()) throwType(env, "objective must be an object");
@@ -60,6 +69,7 @@ LinearLoss parseLoss(Napi::Env env, const Napi::Value& v) {
 size_t outputs(const LinearObjective& o) { return o.loss == LinearLoss::Softmax ? o.classes : 1; }
 
 const float* readWeights(Napi::Env env, const Napi::Value& v, const LinearObjective& o, const Features& X) {
+  requireParameterCountFits(env, o, X.cols);
   const F32View w = f32At(env, v, "w", 0);
   requireLength(env, w, parameterCount(o, X.cols), "w");
   return w.data;

@@ -7,6 +7,8 @@
 
 namespace descent {
 
+// Throws RangeError when classes × cols parameters would not fit (or overflow size_t).
+void requireParameterCountFits(Napi::Env env, const LinearObjective& o, size_t cols);
 // Reads { loss, classes?, bias?, l2? }; throws TypeError/RangeError naming the field.
 LinearObjective readObjective(Napi::Env env, const Napi::Value& v);
 

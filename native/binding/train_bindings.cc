@@ -118,6 +118,7 @@ Napi::Value FitEpochAsync(const Napi::CallbackInfo& info) {
   plan.objective = readObjective(env, job.Get("objective"));
   plan.X = readFeatures(env, job.Get("X"), "X");
   plan.y = readLabels(env, job.Get("y"), plan.X.rows, "y");
+  requireParameterCountFits(env, plan.objective, plan.X.cols);
   plan.n = parameterCount(plan.objective, plan.X.cols);
   const F32View w = f32At(env, job.Get("w"), "w", 0), grad = f32At(env, job.Get("grad"), "grad", 0);
   requireLength(env, w, plan.n, "w");
