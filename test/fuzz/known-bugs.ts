@@ -1,0 +1,29 @@
+/**
+ * Bugs the fuzzer found in lib/ or native/ that are reported but not fixed yet. A violation that
+ * matches one is counted under its id instead of failing the run, so that the fuzz tests keep
+ * guarding everything else; give each a reproduction in test/fuzz.test.ts marked `it.fails`.
+ *
+ * Inputs that once crashed or hung the process (K×cols overflow in the raw objectives,
+ * Xoshiro128.below(0)) are fixed; the generators still produce them only with FUZZ_KNOWN=1
+ * (see {@link includeKnownHazards}).
+ */
+import type { Violation } from './check';
+
+export interface KnownBug {
+  id: string;
+  summary: string;
+  matches(v: Violation, error: unknown): boolean;
+}
+
+// Empty: every bug the fuzzer found so far is fixed, with its reproduction kept in
+// test/fuzz.test.ts ("bugs the fuzzer found, now fixed"). Add an entry here only while a newly
+// found bug waits for its fix.
+export const KNOWN_BUGS: readonly KnownBug[] = [];
+
+/** The id of the known bug a violation matches, if any. */
+export function classifyKnown(v: Violation, error: unknown): string | undefined {
+  return KNOWN_BUGS.find((b) => b.matches(v, error))?.id;
+}
+
+/** Whether generators may produce inputs known to crash or hang the process (FUZZ_KNOWN=1; off by default). */
+export const includeKnownHazards = process.env.FUZZ_KNOWN === '1';
