@@ -81,3 +81,5 @@ export { MLP, BatchNorm1d, BATCH_NORM_MOMENTUM, BATCH_NORM_EPS, Dense, ReLU, Sof
 export type { MLPOptions, ActivationArray, ActivationPrecision, SpiralsOptions, ClassificationData, ArenaStepper, TrainClassifierOptions, TrainClassifierResult, EpochRecord } from './models/index';
 export { hashedBagOfWords, tokenize, murmurHash3, murmurHash3Bytes, fnv1a, fnv1aBytes, DEFAULT_FEATURES } from './data/text';
 export type { HashingOptions, TokenizeOptions, TermWeighting, TokenHash } from './data/text';
+export { saveCheckpoint, saveCheckpointSync, loadCheckpoint, loadCheckpointSync, encodeCheckpoint, decodeCheckpoint, CheckpointError } from './checkpoint';
+export type { Checkpoint, CheckpointParams, CheckpointErrorCode } from './checkpoint';
