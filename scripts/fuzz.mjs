@@ -110,7 +110,13 @@ function runOne(options, hangSeconds, selfTest) {
       const line = out.split('\n').find((l) => l.startsWith('FUZZ-REPORT '));
       const last = readLastInput(options.lastInputFile);
       if (line && code === 0) resolve({ report: JSON.parse(line.slice('FUZZ-REPORT '.length)) });
-      else resolve({ crash: { hung, code, signal, calls: last.calls, input: last.input, stderr: err.trim().split('\n').slice(-8).join('\n') } });
+      else {
+        // The error line itself, then the end of the output (native aborts print their reason last).
+        const lines = err.trim().split('\n');
+        const errorLine = lines.find((l) => /^\w*Error\b|^\[Error|what\(\)|^FATAL/.test(l.trim()));
+        const stderr = [...(errorLine ? [errorLine.trim()] : []), ...lines.slice(-4)].join('\n');
+        resolve({ crash: { hung, code, signal, calls: last.calls, input: last.input, stderr } });
+      }
     });
   });
 }
@@ -137,6 +143,12 @@ async function main() {
   const hangSeconds = envInt('FUZZ_HANG_S', 60);
   const only = (process.env.FUZZ_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const selfTest = process.env.FUZZ_SELFTEST || undefined; // 'crash' | 'hang': checks this script's own detection
+  try {
+    registerTypeScript()(path.join(root, 'lib/native.ts')).addon();
+  } catch (err) {
+    console.error(`fuzz: the native addon does not load, nothing to fuzz: ${err.message}`);
+    return 2;
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-fuzz-run-'));
   const started = Date.now();
   console.log(`fuzz: ${fmt(total)} calls, ${workers} workers, seed ${seed}${only.length ? `, suites ~ ${only.join(',')}` : ''}`);
@@ -176,9 +188,12 @@ async function main() {
   console.log(`outcomes (returned, or the exception class thrown): ${table(stats.outcomes)}`);
   console.log(`known bugs hit (test/fuzz/known-bugs.ts): ${table(stats.known)}`);
   console.log(`new violations ${stats.newViolations}`);
-  for (const f of failures.slice(0, 10)) console.log(`  [${f.suite}, seed ${f.seed}] ${f.error}\n    input: ${f.counterexample}`);
-  for (const c of hangs) console.log(`  HANG (no progress for ${hangSeconds} s) on input: ${c.input}`);
-  for (const c of realCrashes) console.log(`  CRASH (exit ${c.code}, signal ${c.signal}) on input: ${c.input}\n    stderr: ${c.stderr}`);
+  const clip = (text, n) => (text.length > n ? `${text.slice(0, n)}... (${text.length} chars)` : text);
+  for (const f of failures.slice(0, 10))
+    console.log(`  [${f.suite}, seed ${f.seed}] ${clip(f.error.split('\n').slice(0, 2).join(' | '), 400)}\n    input: ${clip(f.counterexample, 1500)}`);
+  if (failures.length > 10) console.log(`  ... and ${failures.length - 10} more failing chunks`);
+  for (const c of hangs) console.log(`  HANG (no progress for ${hangSeconds} s) on input: ${clip(c.input, 1500)}`);
+  for (const c of realCrashes) console.log(`  CRASH (exit ${c.code}, signal ${c.signal}) on input: ${clip(c.input, 1500)}\n    stderr: ${c.stderr}`);
   console.log(`hangs ${hangs.length}`);
   console.log(`crashes ${realCrashes.length}`);
   return realCrashes.length || hangs.length || stats.newViolations ? 1 : 0;

@@ -132,3 +132,38 @@ describe('bugs the fuzzer found, now fixed', () => {
     expect(r.status).toBe(0);
   });
 });
+
+/** More bugs the fuzzer found (fixed): each test states the correct behaviour. */
+describe('bugs the fuzzer found later, now fixed', () => {
+  it('KB6: readSvmlight with a signal that is no AbortSignal rejects without leaving a native job whose failure ends the process', () => {
+    const code = `import { registerTypeScript } from ${JSON.stringify(path.join(root, 'scripts/fuzz.mjs'))};
+      const { readSvmlight } = registerTypeScript()(${JSON.stringify(path.join(root, 'lib/data/svmlight.ts'))});
+      await readSvmlight(Buffer.from('1 2:1 1:1\\n'), { signal: {} }).catch((e) => { if (!(e instanceof TypeError)) throw e; });
+      await new Promise((resolve) => setTimeout(resolve, 300));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 10_000 });
+    expect(r.stderr).not.toMatch(/triggerUncaughtException|Error: line 1/);
+    expect(r.status).toBe(0);
+  });
+
+  it('KB7: fnv1aBytes rejects a length that is not an integer in [0, bytes.length] instead of looping forever', () => {
+    const code = `import { registerTypeScript } from ${JSON.stringify(path.join(root, 'scripts/fuzz.mjs'))};
+      const { fnv1aBytes } = registerTypeScript()(${JSON.stringify(path.join(root, 'lib/data/text.ts'))});
+      try { fnv1aBytes(Uint8Array.of(1, 2, 3), Infinity); } catch (e) { if (!(e instanceof RangeError)) throw e; }`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 3_000 });
+    expect(r.signal).toBe(null);
+    expect(r.status).toBe(0);
+  });
+
+  it('KB8: one gradient array given for two parameters is accepted (it is only read), or rejected before any group is updated', () => {
+    const a = new Float32Array(2).fill(1), b = new Float32Array(4).fill(1), c = new Float32Array(4).fill(1);
+    const opt = new SGD([{ params: [a] }, { params: [b, c] }], { lr: 0.1 });
+    const g = new Float32Array(4).fill(1);
+    let threw = false;
+    try {
+      opt.step([new Float32Array(2).fill(1), g, g]);
+    } catch {
+      threw = true;
+    }
+    if (threw) expect(Array.from(a)).toEqual([1, 1]);
+  });
+});

@@ -90,6 +90,8 @@ export async function readSvmlight(source: string | Uint8Array, options: Svmligh
   checkSource(source);
   const [zeroBased, nFeatures] = nativeOptions(options);
   const { signal, onProgress } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw new TypeError('signal must be an AbortSignal (e.g. from new AbortController())');
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError('options.onProgress must be a function');
   if (signal?.aborted) throw signal.reason;
   // A throwing progress callback cancels the read and its exception becomes the rejection, as if

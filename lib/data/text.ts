@@ -85,6 +85,7 @@ export function tokenize(text: string, options: TokenizeOptions = {}): string[] 
  * fmix32 finaliser. Returns an unsigned 32-bit integer; equals the reference C implementation.
  */
 export function murmurHash3Bytes(bytes: Uint8Array, seed = 0, length = bytes.length): number {
+  checkByteLength(bytes, length);
   let h = seed >>> 0;
   const blocks = length & ~3;
   for (let i = 0; i < blocks; i += 4) {
@@ -116,6 +117,7 @@ export function murmurHash3Bytes(bytes: Uint8Array, seed = 0, length = bytes.len
 
 /** FNV-1a 32-bit of `bytes[0 .. length)`: offset basis 0x811c9dc5, prime 16777619. Unsigned. */
 export function fnv1aBytes(bytes: Uint8Array, length = bytes.length): number {
+  checkByteLength(bytes, length);
   let h = 0x811c9dc5;
   for (let i = 0; i < length; i++) h = Math.imul(h ^ bytes[i]!, 16777619);
   return h >>> 0;
@@ -253,4 +255,11 @@ function countRow(sorted: Int32Array, r: Resolved): { cols: Int32Array; values: 
     for (let i = 0; i < values.length; i++) values[i]! *= scale;
   }
   return { cols: Int32Array.from(cols), values: Float32Array.from(values) };
+}
+
+/** `length` must be an integer count of bytes that `bytes` holds. */
+function checkByteLength(bytes: Uint8Array, length: number): void {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
+  if (!Number.isInteger(length) || length < 0 || length > bytes.length)
+    throw new RangeError(`length must be an integer in [0, ${bytes.length}], got ${String(length)}`);
 }

@@ -155,6 +155,8 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     throw new TypeError(`${where}: scheduleEvery 'step' needs a schedule with lrAt(); ReduceLROnPlateau steps per epoch`);
   const nonFinite = options.nonFinite ?? 'stop';
   if (nonFinite !== 'stop' && nonFinite !== 'continue') throw new RangeError(`${where}: nonFinite must be 'stop' or 'continue'`);
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
+    throw new TypeError(`${where}: signal must be an AbortSignal (e.g. from new AbortController())`);
   options.signal?.throwIfAborted();
 
   const problem = isJsObjective(options.objective) ? jsProblem(options.objective) : await nativeProblem(options, seed);

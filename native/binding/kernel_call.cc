@@ -78,26 +78,35 @@ void requireDisjoint(Napi::Env env, const Target& t, std::initializer_list<const
   struct Span {
     const float* begin;
     const float* end;
+    bool written;
   };
   std::vector<Span> spans;
   spans.reserve(8 + 2 * t.segments.size());
-  auto add = [&](const float* ptr, size_t len) {
-    if (ptr && len) spans.push_back({ptr, ptr + len});
+  auto add = [&](const float* ptr, size_t len, bool written) {
+    if (ptr && len) spans.push_back({ptr, ptr + len, written});
   };
   for (const Segment& s : t.segments) {
-    add(s.p.data, s.p.length);
-    add(s.g.data, s.g.length);
+    add(s.p.data, s.p.length, true);
+    add(s.g.data, s.g.length, false);
   }
-  add(t.p.data, t.p.length);
-  if (t.sparse) add(t.vals.data, t.vals.length);
-  else add(t.g.data, t.g.length);
-  for (const float* s : stateArrays) add(s, t.p.length);
-  // Sorted by start, any overlap shows up between neighbours. std::less gives a total order on
-  // pointers into different buffers.
-  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return std::less<const float*>()(a.begin, b.begin); });
-  for (size_t i = 1; i < spans.size(); ++i)
-    if (std::less<const float*>()(spans[i].begin, spans[i - 1].end))
+  add(t.p.data, t.p.length, true);
+  if (t.sparse) add(t.vals.data, t.vals.length, false);
+  else add(t.g.data, t.g.length, false);
+  for (const float* s : stateArrays) add(s, t.p.length, true);
+  // Sorted by start, a span overlaps an earlier one exactly when it starts before the furthest end
+  // seen so far. Gradients are only read, so two of them may share memory (the same gradient for
+  // two tensors); anything written must overlap nothing. std::less orders pointers into different
+  // buffers.
+  const std::less<const float*> before;
+  std::sort(spans.begin(), spans.end(), [&](const Span& a, const Span& b) { return before(a.begin, b.begin); });
+  const float* endAll = nullptr;
+  const float* endWritten = nullptr;
+  for (const Span& s : spans) {
+    if ((s.written && endAll && before(s.begin, endAll)) || (endWritten && before(s.begin, endWritten)))
       throwRange(env, "params, grads and the optimizer state must not share memory (two of the arrays overlap)");
+    if (!endAll || before(endAll, s.end)) endAll = s.end;
+    if (s.written && (!endWritten || before(endWritten, s.end))) endWritten = s.end;
+  }
 }
 
 }  // namespace descent

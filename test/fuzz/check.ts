@@ -75,6 +75,8 @@ export interface CallOptions {
   allow?: Allow;
   /** Skip the before/after byte comparison (for calls whose arguments are not ours to snapshot). */
   noSnapshot?: boolean;
+  /** Errors after which changed arrays are documented (e.g. training interrupted by an abort keeps its progress). */
+  keepsChangesOn?: (error: unknown) => boolean;
 }
 
 export interface CallResult {
@@ -143,7 +145,7 @@ function judge(stats: FuzzStats, suite: string, label: string, tr: Tracker, r: C
   const cls = errorClass(r.error, options.allow);
   stats.count(cls ?? `not allowed: ${r.error instanceof Error ? r.error.constructor.name : typeof r.error}`);
   if (cls === null) report('error-class', describeError(r.error));
-  if (options.noSnapshot) return;
+  if (options.noSnapshot || options.keepsChangesOn?.(r.error)) return;
   const changed = tr.changedAnywhere();
   if (changed) report('modified-on-throw', `${changed}; the call threw ${describeError(r.error)}`);
 }

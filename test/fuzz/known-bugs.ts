@@ -3,8 +3,9 @@
  * matches one is counted under its id instead of failing the run, so that the fuzz tests keep
  * guarding everything else; give each a reproduction in test/fuzz.test.ts marked `it.fails`.
  *
- * Inputs that once crashed or hung the process (K×cols overflow in the raw objectives,
- * Xoshiro128.below(0)) are fixed; the generators still produce them only with FUZZ_KNOWN=1
+ * Every bug found so far (KB1-KB8, the K×cols overflow abort, the Xoshiro128.below(0) and
+ * fnv1aBytes hangs, the svmlight unobserved job) is fixed, with its reproduction kept as a normal
+ * test. Inputs that once crashed or hung the process are generated only with FUZZ_KNOWN=1
  * (see {@link includeKnownHazards}).
  */
 import type { Violation } from './check';
@@ -15,9 +16,7 @@ export interface KnownBug {
   matches(v: Violation, error: unknown): boolean;
 }
 
-// Empty: every bug the fuzzer found so far is fixed, with its reproduction kept in
-// test/fuzz.test.ts ("bugs the fuzzer found, now fixed"). Add an entry here only while a newly
-// found bug waits for its fix.
+// Bugs found and not fixed yet (none at present).
 export const KNOWN_BUGS: readonly KnownBug[] = [];
 
 /** The id of the known bug a violation matches, if any. */
