@@ -83,3 +83,9 @@ export { hashedBagOfWords, tokenize, murmurHash3, murmurHash3Bytes, fnv1a, fnv1a
 export type { HashingOptions, TokenizeOptions, TermWeighting, TokenHash } from './data/text';
 export { saveCheckpoint, saveCheckpointSync, loadCheckpoint, loadCheckpointSync, encodeCheckpoint, decodeCheckpoint, CheckpointError } from './checkpoint';
 export type { Checkpoint, CheckpointParams, CheckpointErrorCode } from './checkpoint';
+export { hogwild } from './parallel/hogwild';
+export type { HogwildObjective, HogwildMode, HogwildRule, HogwildEpoch, HogwildOptions, HogwildResult, RatingTriples, SparseExamples, HeldOutRatings } from './parallel/hogwild';
+export { hogwildWorkers } from './parallel/hogwild-workers';
+export type { HogwildWorkerModel, HogwildWorkersOptions, HogwildWorkersEpoch } from './parallel/hogwild-workers';
+export { generateSparse, generateRatings, splitRatings } from './data/generate';
+export type { SparseSetOptions, SparseSet, RatingsOptions } from './data/generate';

@@ -12,6 +12,7 @@ import type { KernelSet } from './kernels';
 import type { ObjectiveAddon } from './objectives/addon-types';
 import type { DataAddon } from './data/addon-types';
 import type { TrainAddon } from './train/addon-types';
+import type { HogwildAddon } from './parallel/addon-types';
 
 /** What {@link nativeInfo} reports about the loaded binary. */
 export interface NativeInfo {
@@ -36,7 +37,7 @@ export interface NativeInfo {
 }
 
 /** @internal The raw addon: kernels plus a few controls. */
-export interface NativeAddon extends KernelSet, ObjectiveAddon, DataAddon, TrainAddon {
+export interface NativeAddon extends KernelSet, ObjectiveAddon, DataAddon, TrainAddon, HogwildAddon {
   info(): Omit<NativeInfo, 'version' | 'binary'>;
   setIsa(isa: string): void;
   setThreads(threads: number): void;

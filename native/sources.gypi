@@ -23,7 +23,11 @@
       "native/data/svmlight.cc",
       "native/data/xoshiro.cc",
       "native/binding/objective_bindings.cc",
-      "native/binding/data_bindings.cc"
+      "native/binding/data_bindings.cc",
+      "native/parallel/hogwild_linear.cc",
+      "native/parallel/hogwild_generate.cc",
+      "native/objectives/mf.cc",
+      "native/binding/hogwild_bindings.cc"
     ]
   }
 }

@@ -5,6 +5,7 @@
 #include "../kernels/dispatch.h"
 #include "../parallel/thread_pool.h"
 #include "data_bindings.h"
+#include "hogwild_bindings.h"
 #include "objective_bindings.h"
 #include "optimizer_bindings.h"
 #include "train_bindings.h"
@@ -74,6 +75,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerObjectiveBindings(env, exports);
   registerDataBindings(env, exports);
   registerTrainBindings(env, exports);
+  registerHogwildBindings(env, exports);
   return exports;
 }
 

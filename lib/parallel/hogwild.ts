@@ -1,0 +1,267 @@
+/**
+ * Hogwild! (Niu, Recht, Ré, Wright 2011; seed paper §5.1): lock-free parallel SGD. Native threads
+ * each take a share of the shuffled examples and update the shared parameter memory with no lock;
+ * with sparse data two updates rarely touch the same coordinate, so little is lost and the speed-up
+ * is close to linear.
+ *
+ * ```ts
+ * const { X, y } = await generateSparse({ rows: 100_000 });
+ * const { params, history } = await hogwild({ objective: 'hinge', data: { X, y }, lr: 0.5, l2: 1e-4, epochs: 20 });
+ * ```
+ *
+ * Each epoch is one native job on a worker thread (the event loop stays free); the learning rate
+ * is `lr·decay^epoch` (the paper multiplies it by β = 0.9 after every pass), the order is reshuffled
+ * with the seeded xoshiro128** generator, and after the pass the loss is computed natively over the
+ * whole training set (and the validation set, when given). Put `params` on a SharedArrayBuffer to
+ * read the model from other threads while it trains; any thread, the main one included, may read
+ * it during training and sees the updates as they land.
+ * @packageDocumentation
+ */
+import { rowCount } from '../data/matrix';
+import { seedState, Xoshiro128 } from '../data/shuffle';
+import { addon } from '../native';
+import { checkBoolean, checkNumber, describe } from '../optimizers/validate';
+import type { HogwildEpochJob, HogwildEpochResult } from './addon-types';
+import {
+  checkCallback, checkChoice, checkHeldOutRatings, checkParams, checkRatings, checkSignal, checkSparseExamples,
+  checkThreads, type HeldOutRatings, type RatingTriples, type SparseExamples,
+} from './hogwild-check';
+
+export type { HeldOutRatings, RatingTriples, SparseExamples } from './hogwild-check';
+
+/** The built-in objectives: sparse linear models and matrix factorisation. */
+export type HogwildObjective = 'logistic' | 'hinge' | 'squared' | 'mf';
+/** 'hogwild': no locks; 'locked': one mutex around each example's update (the paper's baseline); 'sequential': one thread, bit-reproducible. */
+export type HogwildMode = 'hogwild' | 'locked' | 'sequential';
+/** Plain SGD, or per-coordinate AdaGrad (accumulators shared and updated without locks, as GloVe does). */
+export type HogwildRule = 'sgd' | 'adagrad';
+
+/** One finished epoch. */
+export interface HogwildEpoch {
+  /** 0 for the first pass. */
+  epoch: number;
+  /** Training objective after the epoch, per example: mean loss + the L2 penalty ÷ n (NaN when `evaluate` is off). */
+  loss: number;
+  /** Training accuracy ('logistic', 'hinge') or RMSE ('squared', 'mf') after the epoch. */
+  metric: number;
+  /** Mean loss on the validation set (no penalty); NaN without one. */
+  valLoss: number;
+  /** Accuracy or RMSE on the validation set; NaN without one. */
+  valMetric: number;
+  /** Learning rate of the epoch: lr·decay^epoch. */
+  lr: number;
+  /** Wall-clock seconds of the updates (the loss evaluation is not included). */
+  seconds: number;
+  /**
+   * CPU seconds the training threads got, summed (NaN where the platform has no per-thread clock).
+   * Near seconds × threads when each thread had a core to itself; less when other work shared them.
+   */
+  cpuSeconds: number;
+  /** Example updates (ratings for 'mf') per second over the epoch. */
+  updatesPerSecond: number;
+  /** Examples processed. */
+  updates: number;
+}
+
+/** Options of {@link hogwild}. */
+export interface HogwildOptions {
+  objective: HogwildObjective;
+  /** CSR rows and labels, or rating triples for 'mf'. */
+  data: SparseExamples | RatingTriples;
+  /**
+   * The model, updated in place. Linear: cols weights (then a bias when `bias` is on). 'mf':
+   * (userCount + itemCount)·rank factors, user rows first. Default: zeros (linear) or small seeded
+   * random factors (mf), over a SharedArrayBuffer.
+   */
+  params?: Float32Array;
+  /** Native threads. Default: every core. Must be 1 (or left out) in 'sequential' mode. */
+  threads?: number;
+  /** Passes over the data. Default 20 (the paper's). */
+  epochs?: number;
+  /** Step size γ of the first epoch. Default 0.1 (linear) or 0.01 ('mf'). */
+  lr?: number;
+  /** γ is multiplied by this after every epoch. Default 0.9 (the paper's β). */
+  decay?: number;
+  /** Default 'hogwild'. */
+  mode?: HogwildMode;
+  /** Default 'sgd'. */
+  rule?: HogwildRule;
+  /**
+   * L2 strength μ (λ for 'mf'), spread over the examples by degree as in the paper: each update
+   * shrinks a touched coordinate j by γμ/d_j, d_j = training examples that touch j. Default 0.
+   */
+  l2?: number;
+  /** Factor rank for 'mf'. Default 10. */
+  rank?: number;
+  /** Linear objectives: learn a bias (touched by every example, so fully contended). Default false. */
+  bias?: boolean;
+  /** Seed of the shuffles and of the default 'mf' initialisation. Default 0. */
+  seed?: number;
+  /** Reshuffle the examples every epoch. Default true. */
+  shuffle?: boolean;
+  /** Default 'mf' factors are uniform in [−initScale, initScale]. Default 0.1. */
+  initScale?: number;
+  /** AdaGrad: the accumulators' starting value (PyTorch's default 0; GloVe uses 1). */
+  initialAccumulatorValue?: number;
+  /** AdaGrad: added to sqrt(accumulator). Default 1e-10. */
+  eps?: number;
+  /** AdaGrad state to continue from (same length as params); updated in place. */
+  accumulators?: Float32Array;
+  /** Held-out rows (linear) or ratings ('mf', same users and items) evaluated after every epoch. */
+  validation?: SparseExamples | HeldOutRatings;
+  /** Compute the loss after every epoch. Default true. */
+  evaluate?: boolean;
+  /** Examples between two checks of the abort flag. Default 1000. */
+  chunk?: number;
+  /** Stops within one chunk of examples; hogwild() then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called after every epoch; may be async (the next epoch waits for it). */
+  onEpoch?: (entry: HogwildEpoch) => void | Promise<void>;
+}
+
+/** What {@link hogwild} resolves with. */
+export interface HogwildResult {
+  history: HogwildEpoch[];
+  /** The trained model (the same array when `params` was given). */
+  params: Float32Array;
+  /** AdaGrad's accumulators (null for 'sgd'). */
+  accumulators: Float32Array | null;
+}
+
+const WHERE = 'hogwild';
+const OBJECTIVES: readonly HogwildObjective[] = ['logistic', 'hinge', 'squared', 'mf'];
+const MODES: readonly HogwildMode[] = ['hogwild', 'locked', 'sequential'];
+const RULES: readonly HogwildRule[] = ['sgd', 'adagrad'];
+
+/** The problem-specific half of a job, plus what the generic loop needs to know about it. */
+interface Problem {
+  examples: number;
+  parameters: number;
+  inverseDegrees: number;
+  fields: Pick<HogwildEpochJob, 'objective' | 'X' | 'y' | 'bias' | 'users' | 'items' | 'ratings' | 'userCount' | 'itemCount' | 'rank'>;
+  validation: HogwildEpochJob['validation'];
+  initial(seed: number, scale: number): Float32Array;
+}
+
+function sharedFloats(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
+}
+
+function linearProblem(objective: Exclude<HogwildObjective, 'mf'>, options: HogwildOptions): Problem {
+  const binary = objective !== 'squared';
+  const { X, y } = checkSparseExamples(WHERE, 'data', options.data, binary);
+  const bias = checkBoolean(WHERE, 'bias', options.bias ?? false);
+  let validation: HogwildEpochJob['validation'] = null;
+  if (options.validation !== undefined) {
+    validation = checkSparseExamples(WHERE, 'validation', options.validation, binary);
+    if (validation.X.cols !== X.cols)
+      throw new RangeError(`${WHERE}: validation.X has ${validation.X.cols} columns, data.X has ${X.cols}`);
+  }
+  const parameters = X.cols + (bias ? 1 : 0);
+  return {
+    examples: rowCount(X),
+    parameters,
+    inverseDegrees: X.cols,
+    fields: { objective, X, y, bias },
+    validation,
+    initial: () => sharedFloats(parameters),
+  };
+}
+
+function mfProblem(options: HogwildOptions): Problem {
+  const data = checkRatings(WHERE, 'data', options.data);
+  const rank = checkNumber(WHERE, 'rank', options.rank ?? 10, { min: 1, max: 65536, integer: true });
+  const rows = data.userCount + data.itemCount;
+  const validation = options.validation === undefined ? null : checkHeldOutRatings(WHERE, 'validation', options.validation);
+  return {
+    examples: data.ratings.length,
+    parameters: rows * rank,
+    inverseDegrees: rows,
+    fields: {
+      objective: 'mf', users: data.users, items: data.items, ratings: data.ratings,
+      userCount: data.userCount, itemCount: data.itemCount, rank,
+    },
+    validation,
+    initial(seed, scale) {
+      const p = sharedFloats(rows * rank);
+      const rng = new Xoshiro128(seed);
+      for (let i = 0; i < p.length; i++) p[i] = (2 * rng.nextFloat() - 1) * scale;
+      return p;
+    },
+  };
+}
+
+/**
+ * Trains a sparse linear model ('logistic', 'hinge', 'squared' on CSR rows) or a matrix
+ * factorisation ('mf' on rating triples) with Hogwild! threads. Resolves with the per-epoch history
+ * and the model; rejects with the signal's reason when aborted, and with a RangeError naming the
+ * value when the data holds an out-of-range index.
+ */
+export async function hogwild(options: HogwildOptions): Promise<HogwildResult> {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${WHERE}: options must be an object, got ${describe(options)}`);
+  const objective = checkChoice(WHERE, 'objective', options.objective, OBJECTIVES);
+  const problem = objective === 'mf' ? mfProblem(options) : linearProblem(objective, options);
+  const mode = checkChoice(WHERE, 'mode', options.mode ?? 'hogwild', MODES);
+  const rule = checkChoice(WHERE, 'rule', options.rule ?? 'sgd', RULES);
+  const threads = checkThreads(WHERE, 'threads', options.threads ?? (mode === 'sequential' ? 1 : undefined));
+  if (mode === 'sequential' && threads !== 1)
+    throw new RangeError(`${WHERE}: threads must be 1 (or left out) in 'sequential' mode, got ${threads}`);
+  const epochs = checkNumber(WHERE, 'epochs', options.epochs ?? 20, { min: 0, integer: true });
+  const lr = checkNumber(WHERE, 'lr', options.lr ?? (objective === 'mf' ? 0.01 : 0.1), { min: 0, minExclusive: true });
+  const decay = checkNumber(WHERE, 'decay', options.decay ?? 0.9, { min: 0, max: 1, minExclusive: true });
+  const l2 = checkNumber(WHERE, 'l2', options.l2 ?? 0, { min: 0 });
+  const seed = checkNumber(WHERE, 'seed', options.seed ?? 0, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
+  const shuffle = checkBoolean(WHERE, 'shuffle', options.shuffle ?? true);
+  const initScale = checkNumber(WHERE, 'initScale', options.initScale ?? 0.1, { min: 0 });
+  const eps = checkNumber(WHERE, 'eps', options.eps ?? 1e-10, { min: 0 });
+  const evaluate = checkBoolean(WHERE, 'evaluate', options.evaluate ?? true);
+  const chunk = checkNumber(WHERE, 'chunk', options.chunk ?? 1000, { min: 1, max: 1e9, integer: true });
+  const signal = checkSignal(WHERE, options.signal);
+  const onEpoch = checkCallback<NonNullable<HogwildOptions['onEpoch']>>(WHERE, 'onEpoch', options.onEpoch);
+  const what = objective === 'mf' ? '(userCount + itemCount)·rank factors' : 'cols weights (+1 bias)';
+  const params = options.params === undefined ? problem.initial(seed + 1, initScale)
+    : checkParams(WHERE, 'params', options.params, problem.parameters, what);
+  let accumulators: Float32Array | null = null;
+  if (rule === 'adagrad') {
+    if (options.accumulators !== undefined) {
+      accumulators = checkParams(WHERE, 'accumulators', options.accumulators, problem.parameters, 'one per parameter');
+    } else {
+      const start = checkNumber(WHERE, 'initialAccumulatorValue', options.initialAccumulatorValue ?? 0, { min: 0 });
+      accumulators = sharedFloats(problem.parameters).fill(start);
+    }
+  }
+  signal?.throwIfAborted();
+
+  const job: HogwildEpochJob = {
+    ...problem.fields,
+    params, rule, accumulators, lr, eps, l2,
+    inverseDegree: new Float32Array(problem.inverseDegrees),
+    degreesReady: false,
+    order: Uint32Array.from({ length: problem.examples }, (_, i) => i),
+    rngState: shuffle ? seedState(seed) : null,
+    mode, threads, chunk, evaluate,
+    validation: problem.validation,
+  };
+  const history: HogwildEpoch[] = [];
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    job.lr = lr * decay ** epoch;
+    const running = addon().hogwildEpochAsync(job);
+    const stop = (): void => running.cancel();
+    signal?.addEventListener('abort', stop, { once: true });
+    let r: HogwildEpochResult;
+    try {
+      r = await running.promise;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
+    job.degreesReady = true;
+    signal?.throwIfAborted();
+    const entry: HogwildEpoch = {
+      epoch, loss: r.loss, metric: r.metric, valLoss: r.validationLoss, valMetric: r.validationMetric, lr: job.lr,
+      seconds: r.seconds, cpuSeconds: r.cpuSeconds, updatesPerSecond: r.seconds > 0 ? r.examplesDone / r.seconds : 0, updates: r.examplesDone,
+    };
+    history.push(entry);
+    await onEpoch?.(entry);
+  }
+  return { history, params, accumulators };
+}

@@ -1,0 +1,63 @@
+// Hogwild! for sparse linear models (logistic, hinge = linear SVM, squared) on CSR rows.
+//
+// Parameters w: cols weights, then one bias when `bias` is on (the bias is touched by every example,
+// so it is the one fully contended coordinate; the paper's models have none, hence off by default
+// in the TS layer). Per example r with nonzeros (j, v_j), margin m = Σ v_j w_j (+ b), derivative
+// d = ∂ℓ/∂m (losses.h), and for each nonzero j, as in the paper's RCV1 experiment:
+//   w_j ← w_j − γ (d v_j + μ w_j / d_j)        d_j = number of training rows that contain feature j
+// i.e. x_j ← x_j (1 − γμ/d_j) − γ d v_j: the L2 term μ/2‖w‖² spread over the examples by degree, so
+// that one pass applies it once in total. The objective this minimises, reported per example, is
+//   (1/n) Σ_r ℓ(m_r, y_r) + μ/(2n) Σ_{j: d_j > 0} w_j²
+// (features no row contains are never touched, so they are left out of the penalty).
+// With rule adagrad the same g = d v_j + μ w_j / d_j feeds a per-coordinate accumulator.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "../objectives/linear.h"
+#include "hogwild.h"
+#include "hogwild_shared.h"
+
+namespace descent {
+
+struct SparseLinearProblem {
+  LinearObjective objective;  // loss and bias; objective.l2 is unused (see l2 below)
+  Features X;                 // CSR
+  const float* y = nullptr;   // one label per row: ±1 or 0/1 for the binary losses, any value for squared
+  float* w = nullptr;         // cols (+1 with bias) shared floats
+  const float* inverseDegree = nullptr;  // cols: 1/d_j, 0 where d_j = 0
+  double l2 = 0.0;                       // μ
+  SharedStep step;
+};
+
+struct LinearEvaluation {
+  double lossSum = 0.0;    // Σ ℓ over the rows
+  double metricSum = 0.0;  // correct predictions (binary losses) or Σ residual² (squared)
+  size_t rows = 0;
+  LinearEvaluation& operator+=(const LinearEvaluation& o) {
+    lossSum += o.lossSum;
+    metricSum += o.metricSum;
+    rows += o.rows;
+    return *this;
+  }
+};
+
+// 1/d_j for every feature of X into out[0, cols); checks every row's structure and column index on
+// the way. Returns an error message naming the bad value, or "".
+std::string inverseFeatureDegrees(const Features& X, float* out);
+
+// One epoch of updates over order[0, n).
+HogwildOutcome trainLinearEpoch(const SparseLinearProblem& p, const uint32_t* order, size_t n,
+                                const HogwildSchedule& schedule);
+
+// Loss and metric sums of the current w over every row of X (labels y), on T threads. The data
+// loss only: add regularisation(p) for the objective. Returns "" or an error naming a bad value;
+// `name` prefixes it ("data.X", "validation.X").
+std::string evaluateLinear(const SparseLinearProblem& p, const Features& X, const float* y, unsigned T,
+                           const std::string& name, LinearEvaluation& out);
+
+// Σ_{j: d_j > 0} μ/2 · w_j²: the penalty of the whole training set (divide by n for the mean).
+double linearRegularisation(const SparseLinearProblem& p);
+
+}  // namespace descent
