@@ -137,3 +137,22 @@ describe('the native layer guards its inputs', () => {
     expect(native.info().isa).toBe(before);
   });
 });
+
+describe('loading the addon in a worker thread', () => {
+  it('keeps the ISA chosen with setIsa on the main thread', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const { nativeInfo } = await import('../lib/index');
+    const file = nativeInfo().binary;
+    native.setIsa('scalar');
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const w = new Worker(`require(${JSON.stringify(file)}).info()`, { eval: true });
+        w.on('error', reject);
+        w.on('exit', () => resolve());
+      });
+      expect(native.info().isa).toBe('scalar');
+    } finally {
+      native.setIsa(info.isa);
+    }
+  });
+});

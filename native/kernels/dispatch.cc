@@ -51,6 +51,9 @@ const std::vector<std::string>& availableIsas() {
 }
 
 std::string initDispatch() {
+  // The addon is initialised once per JS thread that loads it (worker_threads): only the first
+  // load chooses, so a worker starting later does not undo a setIsa() made on the main thread.
+  if (active.load(std::memory_order_acquire)) return "";
   const char* forced = std::getenv("DESCENT_ISA");
   if (forced && *forced) {
     if (const KernelTable* t = find(forced)) {
