@@ -316,8 +316,9 @@ exports.createModel = ({ X, y, cols }) => ({
     const r = await hogwildWorkers({ workers: 2, model: modelFile(), data, params, epochs: 6, lr: 0.05 });
     expect(r.params).toBe(params);
     expect(r.history).toHaveLength(6);
-    expect(r.history.at(-1)!.loss).toBeLessThan(r.history[0]!.loss);
-    expect(r.history.at(-1)!.loss).toBeLessThan(1e-4);
+    // Starting from zero weights (mean squared error ~ 9 on this data), one epoch already reaches
+    // float32 noise (~1e-12), so later epochs may wobble at that level: check the level, not the order.
+    expect(Math.max(...r.history.map((h) => h.loss))).toBeLessThan(1e-4);
     expect(r.history.every((h) => h.updates === 2000)).toBe(true);
     for (let j = 0; j < 5; j++) expect(params[j]).toBeCloseTo(j + 1, 2);
   });
