@@ -1,0 +1,131 @@
+/**
+ * The boundary between asynchronous-SGD workers and the parameter server (seed §5.2–5.5).
+ *
+ * Workers (Downpour replicas, EASGD workers) never touch the server's memory directly: they call a
+ * {@link ParameterTransport}. Two transports implement it — in-process (shards in
+ * SharedArrayBuffers, updates by native kernels) and Redis (shards as Float32 blobs with versions,
+ * pushes through Redis Streams) — so an algorithm written against this file runs on either.
+ *
+ * What crosses the boundary, and why it is shaped so:
+ * - A worker reads a whole shard at once and gets the shard's version with it, so staleness
+ *   (server version − version read) is measurable per push.
+ * - A push names the shard, carries one vector, and has an id unique across workers and retries:
+ *   a server applies a given id at most once, so redelivery after a crash is safe.
+ * - Adaptive revision (delay-tolerant AdaGrad) needs the server's running gradient sum ḡ as it was
+ *   when the worker read the parameters (g_bck); the worker fetches it with the parameters and sends
+ *   it back with its gradient, so the server stays free of per-worker state.
+ * @packageDocumentation
+ */
+
+/** One shard: the contiguous slice [offset, offset + length) of the flat parameter vector. */
+export interface ShardRange {
+  /** First coordinate of the shard in the flat vector. */
+  readonly offset: number;
+  /** Coordinates in the shard (≥ 1). */
+  readonly length: number;
+}
+
+/** How the flat parameter vector is cut into shards: contiguous, in order, covering [0, size). */
+export interface ShardLayout {
+  /** Total coordinates. */
+  readonly size: number;
+  /** The shards, in order of offset. */
+  readonly shards: readonly ShardRange[];
+}
+
+/**
+ * What a push carries.
+ * - `'gradient'`: a gradient (for Downpour, the sum of the replica's gradients since its last push);
+ *   the server applies its update rule to it.
+ * - `'elastic'`: an EASGD elastic difference d = α(x_i − x̃); the server adds it to the center.
+ */
+export type PushKind = 'gradient' | 'elastic';
+
+/** One message from a worker to a shard. */
+export interface Push {
+  /** Unique across all workers, shards and retries; a server applies an id at most once. */
+  readonly id: string;
+  /** The worker (replica) that sent it, 0-based. */
+  readonly worker: number;
+  /** Which shard of the layout it is for. */
+  readonly shard: number;
+  readonly kind: PushKind;
+  /** Length = the shard's length. Not modified by the transport. */
+  readonly values: Float32Array;
+  /** The shard version the worker had read when it computed `values`. */
+  readonly readVersion: number;
+  /** Adaptive revision only: the shard's ḡ fetched together with the parameters (g_bck). */
+  readonly gradSumAtRead?: Float32Array;
+}
+
+/** Counters a transport keeps, for benchmarks and progress lines. */
+export interface TransportStats {
+  /** Completed fetch calls. */
+  fetches: number;
+  /** Completed push calls. */
+  pushes: number;
+  /** Payload bytes sent by this endpoint (pushes; requests), excluding protocol framing. */
+  bytesSent: number;
+  /** Payload bytes received by this endpoint (fetched shards). */
+  bytesReceived: number;
+}
+
+/**
+ * The worker's view of the parameter server. Implementations may be used from any thread or process
+ * that opened them; one instance is used by one worker at a time (calls of one instance may be
+ * awaited one after another; concurrent calls on one instance are not required to be supported).
+ */
+export interface ParameterTransport {
+  /** The shard layout of the server this transport talks to. */
+  readonly layout: ShardLayout;
+  /**
+   * Copies shard `shard`'s current parameters into `into` (length = the shard's length) and, when
+   * `gradSumInto` is given, the shard's running gradient sum ḡ (servers running adaptive revision;
+   * others throw a TypeError). Resolves with the version read: the count of pushes the shard had
+   * applied.
+   */
+  fetch(shard: number, into: Float32Array, gradSumInto?: Float32Array): Promise<number>;
+  /**
+   * Hands a push to the server. Resolves once the server has accepted it (it will be applied even if
+   * this worker dies now), not necessarily after it is applied.
+   */
+  push(push: Push): Promise<void>;
+  /** This endpoint's counters since it was opened. */
+  stats(): TransportStats;
+  /** Releases the endpoint (connections, handles); the server and its state are unaffected. */
+  close(): Promise<void>;
+}
+
+/**
+ * The server-side update rule of every shard. Rules keep their per-coordinate state on the server
+ * (in-process: SharedArrayBuffers; Redis: blobs beside the parameters).
+ * - `'sgd'`: x ← x − lr·g.
+ * - `'adagrad'`: Downpour's default (Dean et al. 2012): h ← h + g², x ← x − lr·g/(√h + eps).
+ * - `'adaptive-revision'`: McMahan & Streeter 2014, see docs/async-sgd.md; needs `gradSumAtRead`.
+ * - `'elastic'`: EASGD's center, x̃ ← x̃ + d for an elastic push `d`.
+ */
+export type ServerRuleName = 'sgd' | 'adagrad' | 'adaptive-revision' | 'elastic';
+
+/** A server rule and its hyperparameters (serialisable, so it can travel to threads, processes and Redis). */
+export interface ServerRule {
+  readonly name: ServerRuleName;
+  /** Step size (α for adaptive revision). Default 0.1. Ignored by `'elastic'`. */
+  readonly lr?: number;
+  /** AdaGrad's denominator guard. Default 1e-10. */
+  readonly eps?: number;
+  /** AdaGrad's and adaptive revision's initial accumulator (z₀ > 0 for adaptive revision). Default 0.1. */
+  readonly initialAccumulatorValue?: number;
+}
+
+/**
+ * How a worker thread or another process reaches a server: the path of a module that exports
+ * `openTransport(config): Promise<ParameterTransport>`, and that function's argument. Both are
+ * structured-cloneable, so an endpoint travels to `worker_threads` and child processes as it is;
+ * every transport (in-process, Redis) provides its own module and config shape.
+ */
+export interface TransportEndpoint {
+  /** Absolute path (or file URL) of a module exporting `openTransport(config)`. */
+  readonly module: string;
+  /** Handed to `openTransport`; must be structured-cloneable (SharedArrayBuffers are shared). */
+  readonly config: unknown;
+}
