@@ -100,7 +100,7 @@ async function main() {
     { title: '‖w − w*‖/‖w*‖', cell: (r) => fmt(weightError(r.params, data.truth)), right: true },
     { title: 'seconds', cell: (r) => r.seconds.toFixed(2), right: true },
   ], runs));
-  console.log('(true bias 1: the squared loss lets the outliers around +20 drag the bias and the weights away)\n');
+  console.log('\n(true bias 1: the squared loss lets the outliers around +20 drag the bias and the weights away)\n');
 
   // 3. The same model on worker threads, Hogwild! style: examples/lib/huber-model.mjs exports createModel().
   const workers = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -118,7 +118,7 @@ async function main() {
     { title: 'Huber loss', cell: (e) => fmt(e.loss), right: true },
     { title: 'updates/s', cell: (e) => Math.round(e.updatesPerSecond).toLocaleString('en-US'), right: true },
   ], hw.history));
-  console.log(`final ‖w − w*‖/‖w*‖ ${fmt(weightError(params, data.truth))}, bias ${fmt(params[cols], 3)}`);
+  console.log(`\nfinal ‖w − w*‖/‖w*‖ ${fmt(weightError(params, data.truth))}, bias ${fmt(params[cols], 3)}`);
 }
 
 main().catch((e) => {

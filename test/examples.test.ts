@@ -242,3 +242,143 @@ describe('examples/demo.mjs arguments', () => {
     expect(r.stderr).toContain('--steps needs a positive integer');
   });
 });
+
+// ---- the small examples: each runs with --quick as a user would, and its printed results are checked ----
+
+/** Runs examples/<name> with the given arguments; throws with its output when it fails. */
+function runExample(name: string, args: string[] = []): { stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(root, 'examples', name), ...args], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`${name} exited with ${r.status}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+  return { stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The rows of the printed table whose header line starts with `firstTitle`: each row's cells (split
+ * at runs of 2+ spaces), up to the first blank line.
+ */
+function printedRows(stdout: string, firstTitle: string): string[][] {
+  const lines = stdout.split('\n');
+  const at = lines.findIndex((l) => l.startsWith(firstTitle) && /^-+(\s+-+)*$/.test(lines[lines.indexOf(l) + 1] ?? ''));
+  if (at < 0) throw new Error(`no table headed "${firstTitle}" in:\n${stdout}`);
+  const rows: string[][] = [];
+  for (const line of lines.slice(at + 2)) {
+    if (line.trim() === '') break;
+    rows.push(line.trim().split(/\s{2,}/));
+  }
+  return rows;
+}
+
+const rowOf = (rows: string[][], ...first: string[]): string[] => {
+  const row = rows.find((r) => first.every((f, i) => r[i] === f));
+  if (!row) throw new Error(`no row ${first.join(' ')} in ${JSON.stringify(rows)}`);
+  return row;
+};
+
+describe('examples/quick-start.mjs', () => {
+  it('holds the README quick start verbatim', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const block = /## Quick start\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'the README has a ```ts block under ## Quick start').toBeDefined();
+    expect(block!.split('\n').filter((l) => l.trim() !== '').length).toBeLessThanOrEqual(10);
+    expect(fs.readFileSync(path.join(root, 'examples', 'quick-start.mjs'), 'utf8')).toContain(block);
+  });
+
+  it('runs 100 Adam steps that cut the loss of the million-parameter fit to under a tenth, with progress on stderr', () => {
+    const { stdout, stderr } = runExample('quick-start.mjs');
+    expect(stdout).toContain("isa: '");
+    expect(stderr).toContain('step 25/100');
+    const [n, steps, start, final, ratio] = printedRows(stdout, 'parameters')[0]!.map(Number);
+    expect([n, steps]).toEqual([1_000_000, 100]);
+    expect(final!).toBeLessThan(start!);
+    expect(ratio!).toBeLessThan(0.1);
+  });
+});
+
+describe('examples/linear-regression.mjs --quick', () => {
+  let outDir = '';
+  let stdout = '';
+  beforeAll(() => {
+    outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-linreg-'));
+    ({ stdout } = runExample('linear-regression.mjs', ['--quick', '--out', outDir]));
+  });
+  afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+  it('prints one row per optimizer, each near the noise floor on the validation split', () => {
+    const rows = printedRows(stdout, 'optimizer');
+    expect(rows.map((r) => r[0])).toEqual(['SGD', 'Momentum', 'Adam']);
+    for (const r of rows) expect(Number(r[4]), `${r[0]} val loss`).toBeLessThan(0.05);
+  });
+
+  it("shows Adam recovering the weights of the badly scaled features better than plain SGD", () => {
+    const rows = printedRows(stdout, 'optimizer');
+    expect(Number(rowOf(rows, 'Adam')[6])).toBeLessThan(Number(rowOf(rows, 'SGD')[6]));
+  });
+
+  it('writes the loss chart as SVG with one series per optimizer, and says where', () => {
+    const file = path.join(outDir, 'linear-regression-loss.svg');
+    expect(stdout).toContain(file);
+    const svg = fs.readFileSync(file, 'utf8');
+    expect([...svg.matchAll(/<path class="series" data-name="(\w+)/g)].map((m) => m[1])).toEqual(['SGD', 'Momentum', 'Adam']);
+  });
+});
+
+describe('examples/matrix-factorisation-hogwild.mjs --quick', () => {
+  it('prints the held-out RMSE per epoch for one thread and all cores, falling towards the noise floor in both', () => {
+    const { stdout, stderr } = runExample('matrix-factorisation-hogwild.mjs', ['--quick']);
+    expect(stderr).toContain('1 thread: epoch 1/6');
+    const rows = printedRows(stdout, 'epoch');
+    expect(rows.map((r) => r[0])).toEqual(['1', '2', '3', '4', '5', '6']);
+    const runs = (rows[0]!.length - 1) / 3;   // held-out, train, updates/s per run
+    expect(runs).toBe(os.availableParallelism() > 1 ? 2 : 1);
+    for (let k = 0; k < runs; k++) {
+      const heldOut = rows.map((r) => Number(r[1 + k]));
+      expect(heldOut[5]!).toBeLessThan(heldOut[0]!);
+      expect(heldOut[5]!).toBeLessThan(0.8);
+      expect(heldOut[5]!).toBeGreaterThan(0.5);   // the noise floor
+    }
+    if (runs === 2) expect(Math.abs(Number(rows[5]![1]) - Number(rows[5]![2]))).toBeLessThan(0.03);
+  });
+});
+
+describe('examples/schedules-early-stopping.mjs --quick', () => {
+  it('cuts the rate on a plateau, stops early and restores the best epoch, which beats training to the end', () => {
+    const { stdout } = runExample('schedules-early-stopping.mjs', ['--quick']);
+    const epochs = printedRows(stdout, 'epoch');
+    expect(epochs.length).toBeLessThan(40);
+    expect(epochs.some((r) => r[5]?.includes('lr cut'))).toBe(true);
+    expect(epochs.at(-1)![5]).toContain('stop');
+    const best = epochs.find((r) => r[5]?.includes('best (restored)'))!;
+    const valLosses = epochs.map((r) => Number(r[3]));
+    expect(Number(best[3])).toBe(Math.min(...valLosses));
+    const runs = printedRows(stdout, 'run');
+    const early = rowOf(runs, 'early stopping, best restored'), full = rowOf(runs, 'no early stopping');
+    expect(early[2]).toBe(best[0]);
+    expect(Number(early[3])).toBe(Number(best[3]));
+    expect(Number(early[3])).toBeLessThan(Number(full[3]));
+  });
+});
+
+describe('examples/custom-gradient.mjs --quick', () => {
+  let stdout = '';
+  beforeAll(() => ({ stdout } = runExample('custom-gradient.mjs', ['--quick'])));
+
+  it('checks the hand-written gradient against finite differences', () => {
+    const err = Number(/largest relative error (\S+)/.exec(stdout)?.[1]);
+    expect(err).toBeLessThan(1e-3);
+  });
+
+  it('fits the Huber model with SGD, Momentum and Adam close to the true weights, where the squared loss is dragged off', () => {
+    const rows = printedRows(stdout, 'optimizer');
+    expect(rows.map((r) => `${r[0]} ${r[1]}`)).toEqual(['SGD Huber (JS)', 'Momentum Huber (JS)', 'Adam Huber (JS)', 'Adam squared (built-in)']);
+    const huberErrors = rows.slice(0, 3).map((r) => Number(r[5]));
+    for (const e of huberErrors) expect(e).toBeLessThan(0.05);
+    expect(Number(rows[3]![5])).toBeGreaterThan(3 * Math.max(...huberErrors));
+  });
+
+  it('trains the same model with hogwildWorkers(), one table row per epoch', () => {
+    const rows = printedRows(stdout, 'epoch');
+    expect(rows.map((r) => r[0])).toEqual(['1', '2', '3', '4', '5', '6']);
+    const error = Number(/^final [^\n]*? (\S+), bias/m.exec(stdout)?.[1]);
+    expect(error).toBeLessThan(0.2);
+  });
+});
