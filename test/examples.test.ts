@@ -41,8 +41,13 @@ interface DemoFigures { panels: Panel[]; files: { name: string; svg: string; png
 interface DemoResults { steps: number; lrGrid: number[]; functions: DemoFunction[]; figures: DemoFigures }
 
 const FIGURES = [
-  'figure-4a-beale', 'figure-4a-beale-loss', 'figure-4b-saddle', 'figure-4b-saddle-escape', 'rosenbrock-paths', 'rosenbrock-loss',
+  'figure-4a-beale', 'figure-4a-beale-adam', 'figure-4a-beale-loss',
+  'figure-4b-saddle', 'figure-4b-saddle-adam', 'figure-4b-saddle-escape', 'rosenbrock-paths', 'rosenbrock-loss',
 ];
+/** The contour panels of Figure 4 drawn twice: the paper's six optimizers, then the Adam family. */
+const PAPER_SIX = ['SGD', 'Momentum', 'Nesterov', 'Adagrad', 'Adadelta', 'RMSprop'];
+const ADAM_FAMILY = ['Adam', 'AdamW', 'AdaMax', 'Nadam', 'AMSGrad'];
+const SPLIT_PANELS = new Set(['figure-4a-beale', 'figure-4a-beale-adam', 'figure-4b-saddle', 'figure-4b-saddle-adam']);
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Whether @resvg/resvg-js loads here: then the demo must write PNGs too. */
@@ -132,15 +137,46 @@ describe('examples/demo.mjs --quick', () => {
     expect(results.figures.files.map((f) => f.name)).toEqual(FIGURES);
   });
 
-  it('names every optimizer in the legend of every figure, with one drawn series each', () => {
+  /** Optimizer names in the legend, and of the drawn series, of one SVG figure. */
+  const namesIn = (name: string): { legend: string[]; series: string[] } => {
+    const svg = fs.readFileSync(path.join(outDir, `${name}.svg`), 'utf8');
+    const legendText = svg.slice(svg.indexOf('<g class="legend">'));
+    const legend = [...legendText.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!.split(' ')[0]!).filter((n) => OPTIMIZERS.includes(n));
+    const series = [...svg.matchAll(/<path class="series" data-name="([^"]*)"/g)].map((m) => m[1]!.split(' ')[0]!);
+    return { legend, series };
+  };
+
+  it('names every optimizer in the legend of every line chart and the Rosenbrock paths, with one drawn series each', () => {
+    for (const name of FIGURES.filter((n) => !SPLIT_PANELS.has(n))) {
+      const { legend, series } = namesIn(name);
+      expect(legend, name).toEqual(OPTIMIZERS);
+      expect(series, name).toEqual(OPTIMIZERS);
+    }
+  });
+
+  it("draws each Figure 4 contour panel twice, with the paper's six optimizers and with the Adam family, legend matching the lines", () => {
+    for (const [name, expected] of [
+      ['figure-4a-beale', PAPER_SIX], ['figure-4b-saddle', PAPER_SIX], ['figure-4a-beale-adam', ADAM_FAMILY], ['figure-4b-saddle-adam', ADAM_FAMILY],
+    ] as const) {
+      const { legend, series } = namesIn(name);
+      expect([...legend].sort(), name).toEqual([...expected].sort());
+      expect(series, name).toEqual(legend);
+    }
+    // SGD's path on the saddle lies on the ridge under the start of Momentum's and Nesterov's: drawn last, it stays visible.
+    expect(namesIn('figure-4b-saddle').series.at(-1)).toBe('SGD');
+  });
+
+  it('gives an optimizer the same colour in every figure', () => {
+    const colours = new Map<string, string>();
     for (const name of FIGURES) {
       const svg = fs.readFileSync(path.join(outDir, `${name}.svg`), 'utf8');
-      const legendText = svg.slice(svg.indexOf('<g class="legend">'));
-      const legendNames = [...legendText.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!.split(' ')[0]!);
-      expect(legendNames.filter((n) => OPTIMIZERS.includes(n)), name).toEqual(OPTIMIZERS);
-      const seriesNames = [...svg.matchAll(/<path class="series" data-name="([^"]*)"/g)].map((m) => m[1]!.split(' ')[0]);
-      expect(seriesNames, name).toEqual(OPTIMIZERS);
+      for (const m of svg.matchAll(/<path class="series" data-name="(\w+)[^"]*"[^>]*stroke="([^"]+)"/g)) {
+        const [, optimizer, colour] = m;
+        expect(colours.get(optimizer!) ?? colour, `${optimizer} in ${name}`).toBe(colour);
+        colours.set(optimizer!, colour!);
+      }
     }
+    expect(colours.size).toBe(OPTIMIZERS.length);
   });
 
   it('links the figures from the Markdown results', () => {

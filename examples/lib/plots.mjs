@@ -15,6 +15,26 @@ const flooredLoss = (trace) => Array.from(trace.loss, (v) => Math.max(v, LOSS_FL
 const floorNote = (rows) => (rows.some((r) => r.trace.loss.includes(0)) ? `; f = 0 drawn at ${LOSS_FLOOR}` : '');
 
 /**
+ * The optimizers of the paper's Figure 4. With all eleven on one contour plot the adaptive paths
+ * run so close together that the last drawn hides the others, so each panel is drawn twice: with
+ * these six, as in the paper, and with the Adam family. The line charts keep all eleven.
+ */
+export const PAPER_OPTIMIZERS = ['SGD', 'Momentum', 'Nesterov', 'Adagrad', 'Adadelta', 'RMSprop'];
+const inPaper = (row) => PAPER_OPTIMIZERS.includes(row.optimizer);
+/** Adam on top: AMSGrad's path is Adam's until Adam's second moment would shrink, which on these short runs is almost never. */
+const ADAM_ORDER = ['AMSGrad', 'AdamW', 'AdaMax', 'Nadam', 'Adam'];
+
+/**
+ * Paths of the chosen rows, each in its optimizer's colour of the full set (so an optimizer has the
+ * same colour in every figure), drawn in `order` (later on top) when given.
+ */
+function pathsOf(viz, rows, keep, order) {
+  const colored = rows.map((r, i) => ({ row: r, color: viz.seriesColor(i) })).filter(({ row }) => keep(row));
+  if (order) colored.sort((a, b) => order.indexOf(a.row.optimizer) - order.indexOf(b.row.optimizer));
+  return colored.map(({ row, color }) => ({ name: label(row), points: tracePoints(row.trace), color }));
+}
+
+/**
  * @param {{ contourPlot: Function, lineChart: Function }} viz - the chart functions of the package
  * @param {{ fig4a: object, fig4b: object, rosenbrock: { fn: object, rows: object[], steps: number } }} runs
  * @returns {{ name: string, caption: string, svg: string }[]}
@@ -24,14 +44,26 @@ export function demoFigures(viz, { fig4a, fig4b, rosenbrock }) {
   const figures = [];
   figures.push({
     name: a.id,
-    caption: `${a.panel}: every optimizer's path on the Beale function from ${fmtPoint(a.start)}, ${a.steps} steps`,
+    caption: `${a.panel}: the paper's six optimizers' paths on the Beale function from ${fmtPoint(a.start)}, ${a.steps} steps`,
     svg: viz.contourPlot({
       f: a.fn.value,
       bounds: a.window,
-      paths: fig4a.rows.map((r) => ({ name: label(r), points: tracePoints(r.trace) })),
+      paths: pathsOf(viz, fig4a.rows, inPaper),
       minima: minimaOf(a.fn),
       title: `${a.panel}, redrawn: paths on the Beale function`,
       subtitle: `start ${fmtPoint(a.start)}, ${a.steps} steps, minimum (3, 0.5); contours log-spaced`,
+    }),
+  });
+  figures.push({
+    name: `${a.id}-adam`,
+    caption: `${a.panel} with the Adam family: paths on the Beale function from ${fmtPoint(a.start)}, ${a.steps} steps`,
+    svg: viz.contourPlot({
+      f: a.fn.value,
+      bounds: a.window,
+      paths: pathsOf(viz, fig4a.rows, (r) => !inPaper(r), ADAM_ORDER),
+      minima: minimaOf(a.fn),
+      title: `${a.panel}, the Adam family: paths on the Beale function`,
+      subtitle: `start ${fmtPoint(a.start)}, ${a.steps} steps, minimum (3, 0.5); AMSGrad's path lies under Adam's`,
     }),
   });
   figures.push({
@@ -46,16 +78,30 @@ export function demoFigures(viz, { fig4a, fig4b, rosenbrock }) {
       yLabel: 'f(x, y)',
     }),
   });
+  // SGD is drawn last: its whole path lies on the ridge, under the first part of Momentum's and Nesterov's.
+  const saddleOrder = ['Momentum', 'Nesterov', 'Adagrad', 'Adadelta', 'RMSprop', 'SGD'];
   figures.push({
     name: b.id,
-    caption: `${b.panel}: every optimizer started next to the saddle point of x² − y², ${b.steps} steps`,
+    caption: `${b.panel}: the paper's six optimizers started next to the saddle point of x² − y², ${b.steps} steps`,
     svg: viz.contourPlot({
       f: b.fn.value,
       bounds: b.window,
-      paths: fig4b.rows.map((r) => ({ name: label(r), points: tracePoints(r.trace) })),
+      paths: pathsOf(viz, fig4b.rows, inPaper, saddleOrder),
       saddles: [{ x: 0, y: 0 }],
       title: `${b.panel}, redrawn: leaving a saddle point`,
       subtitle: `f = x² − y², start ${fmtPoint(b.start)} (just off the ridge y = 0), ${b.steps} steps`,
+    }),
+  });
+  figures.push({
+    name: `${b.id}-adam`,
+    caption: `${b.panel} with the Adam family, started next to the saddle point of x² − y², ${b.steps} steps`,
+    svg: viz.contourPlot({
+      f: b.fn.value,
+      bounds: b.window,
+      paths: pathsOf(viz, fig4b.rows, (r) => !inPaper(r), ADAM_ORDER),
+      saddles: [{ x: 0, y: 0 }],
+      title: `${b.panel}, the Adam family: leaving a saddle point`,
+      subtitle: `f = x² − y², start ${fmtPoint(b.start)}, ${b.steps} steps (AMSGrad's path lies under Adam's)`,
     }),
   });
   figures.push({
