@@ -42,12 +42,14 @@ interface DemoResults { steps: number; lrGrid: number[]; functions: DemoFunction
 
 const FIGURES = [
   'figure-4a-beale', 'figure-4a-beale-adam', 'figure-4a-beale-loss',
-  'figure-4b-saddle', 'figure-4b-saddle-adam', 'figure-4b-saddle-escape', 'rosenbrock-paths', 'rosenbrock-loss',
+  'figure-4b-saddle', 'figure-4b-saddle-adam', 'figure-4b-saddle-escape', 'rosenbrock-paths', 'rosenbrock-paths-adam', 'rosenbrock-loss',
 ];
-/** The contour panels of Figure 4 drawn twice: the paper's six optimizers, then the Adam family. */
+/** The contour plots, each drawn twice: the paper's six optimizers, then the Adam family. */
 const PAPER_SIX = ['SGD', 'Momentum', 'Nesterov', 'Adagrad', 'Adadelta', 'RMSprop'];
 const ADAM_FAMILY = ['Adam', 'AdamW', 'AdaMax', 'Nadam', 'AMSGrad'];
-const SPLIT_PANELS = new Set(['figure-4a-beale', 'figure-4a-beale-adam', 'figure-4b-saddle', 'figure-4b-saddle-adam']);
+const SPLIT_PANELS = new Set([
+  'figure-4a-beale', 'figure-4a-beale-adam', 'figure-4b-saddle', 'figure-4b-saddle-adam', 'rosenbrock-paths', 'rosenbrock-paths-adam',
+]);
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Whether @resvg/resvg-js loads here: then the demo must write PNGs too. */
@@ -146,7 +148,7 @@ describe('examples/demo.mjs --quick', () => {
     return { legend, series };
   };
 
-  it('names every optimizer in the legend of every line chart and the Rosenbrock paths, with one drawn series each', () => {
+  it('names every optimizer in the legend of every line chart, with one drawn series each', () => {
     for (const name of FIGURES.filter((n) => !SPLIT_PANELS.has(n))) {
       const { legend, series } = namesIn(name);
       expect(legend, name).toEqual(OPTIMIZERS);
@@ -154,9 +156,10 @@ describe('examples/demo.mjs --quick', () => {
     }
   });
 
-  it("draws each Figure 4 contour panel twice, with the paper's six optimizers and with the Adam family, legend matching the lines", () => {
+  it("draws each contour plot twice, with the paper's six optimizers and with the Adam family, legend matching the lines", () => {
     for (const [name, expected] of [
-      ['figure-4a-beale', PAPER_SIX], ['figure-4b-saddle', PAPER_SIX], ['figure-4a-beale-adam', ADAM_FAMILY], ['figure-4b-saddle-adam', ADAM_FAMILY],
+      ['figure-4a-beale', PAPER_SIX], ['figure-4b-saddle', PAPER_SIX], ['rosenbrock-paths', PAPER_SIX],
+      ['figure-4a-beale-adam', ADAM_FAMILY], ['figure-4b-saddle-adam', ADAM_FAMILY], ['rosenbrock-paths-adam', ADAM_FAMILY],
     ] as const) {
       const { legend, series } = namesIn(name);
       expect([...legend].sort(), name).toEqual([...expected].sort());

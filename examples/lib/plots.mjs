@@ -118,18 +118,20 @@ export function demoFigures(viz, { fig4a, fig4b, rosenbrock }) {
     }),
   });
   const rf = rosenbrock.fn;
-  figures.push({
-    name: 'rosenbrock-paths',
-    caption: `Every optimizer's path on the Rosenbrock function with its tuned learning rate, ${rosenbrock.steps} steps`,
+  const rosenbrockPaths = (id, which, keep, order) => ({
+    name: id,
+    caption: `Paths of ${which} on the Rosenbrock function with their tuned learning rates, ${rosenbrock.steps} steps`,
     svg: viz.contourPlot({
       f: rf.value,
       bounds: boundsOf(rf),
-      paths: rosenbrock.rows.map((r) => ({ name: label(r), points: tracePoints(r.trace) })),
+      paths: pathsOf(viz, rosenbrock.rows, keep, order),
       minima: minimaOf(rf),
-      title: 'Paths on the Rosenbrock function',
+      title: `Rosenbrock: paths of ${which}`,
       subtitle: `start ${fmtPoint(rf.start)}, ${rosenbrock.steps} steps, learning rate tuned per optimizer (table)`,
     }),
   });
+  figures.push(rosenbrockPaths('rosenbrock-paths', "the paper's six optimizers", inPaper));
+  figures.push(rosenbrockPaths('rosenbrock-paths-adam', 'the Adam family', (r) => !inPaper(r), ADAM_ORDER));
   figures.push({
     name: 'rosenbrock-loss',
     caption: `Loss per step on the Rosenbrock function (log-log), tuned learning rates, ${rosenbrock.steps} steps`,
