@@ -151,6 +151,27 @@ describe('contourPlot', () => {
     expect(d.match(/M/g)).toHaveLength(2);
   });
 
+  it('draws a path given a dash pattern dashed, with a dashed legend swatch, and leaves the others solid', () => {
+    const s = contourPlot({
+      f: bowl, bounds: [-2, 2, -2, 2], title: 't',
+      paths: [{ name: 'under', points: line(5) }, { name: 'over', points: line(5), dash: [7, 5] }],
+    });
+    expect(xmlProblem(s)).toBeNull();
+    const [under, over] = tagsWithClass(s, 'series');
+    expect(under).not.toContain('stroke-dasharray');
+    expect(attr(over!, 'stroke-dasharray')).toBe('7 5');
+    const swatches = s.slice(s.indexOf('<g class="legend">')).match(/<line [^>]*>/g)!;
+    expect(swatches[0]).not.toContain('stroke-dasharray');
+    expect(attr(swatches[1]!, 'stroke-dasharray')).toBe('7 5');
+  });
+
+  it('rejects a dash pattern that is empty, negative, not finite or all zeros, naming the path', () => {
+    for (const dash of [[], [-1, 2], [Number.NaN], [Infinity, 1], [0, 0]]) {
+      expect(() => contourPlot({ f: bowl, bounds: [-1, 1, -1, 1], title: 't', paths: [{ name: 'p', points: line(3), dash }] }))
+        .toThrow(/paths\[0\]\.dash/);
+    }
+  });
+
   it('writes the same bytes for the same input', () => {
     const again = contourPlot({ f: bowl, bounds: [-2, 2, -2, 2], paths, title: 'A bowl', minima: [{ x: 0, y: 0 }] });
     expect(again).toBe(svg);
@@ -245,6 +266,19 @@ describe('lineChart', () => {
 
   it('rejects a series whose x and y differ in length', () => {
     expect(() => lineChart({ series: [{ name: 's', x: [1, 2], y: [1] }], title: 't', xLabel: 'x', yLabel: 'y' })).toThrow(RangeError);
+  });
+
+  it('draws a series given a dash pattern dashed, in the legend too', () => {
+    const svg = lineChart({ series: [series[0]!, { ...series[1]!, dash: [2, 3.5] }], title: 't', xLabel: 'x', yLabel: 'y' });
+    const [solid, dashed] = tagsWithClass(svg, 'series');
+    expect(solid).not.toContain('stroke-dasharray');
+    expect(attr(dashed!, 'stroke-dasharray')).toBe('2 3.5');
+    expect(attr(svg.slice(svg.indexOf('<g class="legend">')).match(/<line [^>]*>/g)![1]!, 'stroke-dasharray')).toBe('2 3.5');
+  });
+
+  it('rejects a bad dash pattern with a RangeError naming the series', () => {
+    expect(() => lineChart({ series: [{ name: 's', x: [1], y: [1], dash: [-2] }], title: 't', xLabel: 'x', yLabel: 'y' }))
+      .toThrow(/series\[0\]\.dash/);
   });
 
   it('gives eleven series eleven different colours', () => {

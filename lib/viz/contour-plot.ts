@@ -12,7 +12,7 @@ import {
 import { legend, marker, type LegendEntry } from './legend';
 import { seriesColor } from './palette';
 import { linearScale } from './scale';
-import { el, num, svgDocument } from './svg';
+import { dashArray, el, num, svgDocument } from './svg';
 
 /** A path to draw: its points in data coordinates, first the start. */
 export interface PathSeries {
@@ -20,6 +20,11 @@ export interface PathSeries {
   points: readonly XY[];
   /** Defaults to the palette colour of the series' position. */
   color?: string;
+  /**
+   * Dash pattern in pixels, alternately dash and gap (`[7, 5]`); default a solid line. Shows a path
+   * that runs on top of another (AMSGrad's on Adam's) without hiding the one under it.
+   */
+  dash?: readonly number[];
 }
 
 export interface ContourPlotOptions {
@@ -77,6 +82,7 @@ function chooseLevels(values: Float64Array, options: ContourPlotOptions): number
 export function contourPlot(options: ContourPlotOptions): string {
   const width = options.width ?? DEFAULT_WIDTH, height = options.height ?? DEFAULT_HEIGHT;
   const [x0, x1, y0, y1] = options.bounds;
+  const dashes = options.paths.map((p, k) => dashArray(p.dash, `paths[${k}].dash`));
   const legendPx = legendWidth([...options.paths.map((p) => p.name), 'saddle point']);
   const area = plotArea(width, height, options.subtitle !== undefined, legendPx);
   const xs = linearScale([x0, x1], [area.left, area.left + area.width]);
@@ -103,7 +109,8 @@ export function contourPlot(options: ContourPlotOptions): string {
   const seriesPaths = options.paths.map((p, k) =>
     el('path', {
       class: 'series', 'data-name': p.name, d: polylineData(p.points.map(toPx), wide),
-      fill: 'none', stroke: colors[k], 'stroke-width': 2.2, 'stroke-linejoin': 'round', 'stroke-linecap': 'round', 'stroke-opacity': 0.9,
+      fill: 'none', stroke: colors[k], 'stroke-width': 2.2, 'stroke-linejoin': 'round', 'stroke-linecap': dashes[k] ? 'butt' : 'round',
+      'stroke-opacity': 0.9, 'stroke-dasharray': dashes[k],
     }));
   const inside = ([px, py]: PixelPoint): boolean =>
     px >= area.left && px <= area.left + area.width && py >= area.top && py <= area.top + area.height;
@@ -124,7 +131,7 @@ export function contourPlot(options: ContourPlotOptions): string {
   const minimaMarks = pointMarks('minimum', options.minima);
   const saddleMarks = pointMarks('saddle', options.saddles);
 
-  const entries: LegendEntry[] = options.paths.map((p, k) => ({ name: p.name, color: colors[k]!, kind: 'series' }));
+  const entries: LegendEntry[] = options.paths.map((p, k) => ({ name: p.name, color: colors[k]!, kind: 'series', dash: dashes[k] }));
   entries.push({ name: 'start', color: '#111111', kind: 'start' }, { name: 'end', color: '#555555', kind: 'end' });
   if (minimaMarks.length > 0) entries.push({ name: 'minimum', color: '#111111', kind: 'minimum' });
   if (saddleMarks.length > 0) entries.push({ name: 'saddle point', color: '#111111', kind: 'saddle' });

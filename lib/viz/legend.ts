@@ -42,6 +42,8 @@ export interface LegendEntry {
   color: string;
   /** A series draws a line swatch; a marker entry explains a marker. */
   kind: 'series' | MarkerKind;
+  /** A series' `stroke-dasharray` value (from `dashArray`), so that the swatch is dashed like its line. */
+  dash?: string;
 }
 
 const ROW_HEIGHT = 21;
@@ -51,7 +53,10 @@ export function legend(entries: readonly LegendEntry[], x: number, y: number): s
   const rows = entries.map((e, k) => {
     const cy = y + 10 + k * ROW_HEIGHT;
     const swatch = e.kind === 'series'
-      ? el('line', { x1: x + 4, y1: cy, x2: x + 30, y2: cy, stroke: e.color, 'stroke-width': 3, 'stroke-linecap': 'round' })
+      ? el('line', {
+        x1: x + 4, y1: cy, x2: x + 30, y2: cy, stroke: e.color, 'stroke-width': 3,
+        'stroke-linecap': e.dash ? 'butt' : 'round', 'stroke-dasharray': e.dash,
+      })
       : marker(e.kind, x + 17, cy, e.color);
     return el('g', { class: `legend-entry legend-${e.kind}` }, [
       swatch,

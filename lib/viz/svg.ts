@@ -43,6 +43,21 @@ export function el(name: string, attrs: Attrs = {}, children: string | readonly 
   return inner === '' ? `<${name}${attrText(attrs)}/>` : `<${name}${attrText(attrs)}>${inner}</${name}>`;
 }
 
+/**
+ * The value of a `stroke-dasharray` attribute: lengths in pixels, alternately dash and gap (`[6, 4]`
+ * draws 6 px, leaves 4 px). `undefined` for no pattern (a solid line), so that `el` leaves the
+ * attribute out. `where` names the option in the error.
+ * @throws RangeError when the pattern is empty, has a length that is negative or not finite, or is
+ *   all zeros (a line that would never be drawn).
+ */
+export function dashArray(dash: readonly number[] | undefined, where: string): string | undefined {
+  if (dash === undefined) return undefined;
+  if (!Array.isArray(dash) || dash.length === 0 || !dash.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0) || !dash.some((v) => v > 0)) {
+    throw new RangeError(`${where} must be a non-empty list of finite lengths ≥ 0 in pixels, not all 0 (got ${JSON.stringify(dash)})`);
+  }
+  return dash.map((v) => num(v)).join(' ');
+}
+
 /** A text element whose content is escaped. */
 export function text(content: string, attrs: Attrs = {}): string {
   return el('text', attrs, escapeXml(content));
