@@ -9,9 +9,9 @@
 //
 //   node examples/mlp-batchnorm.mjs [--quick] [--epochs N] [--seed N]
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { loadPackage as loadBuiltPackage, readCommandLine } from './lib/package.mjs';
 
 const USAGE = `usage: node examples/mlp-batchnorm.mjs [--quick] [--epochs N] [--seed N]
   --quick     12 epochs instead of 20 (what test/mlp.test.ts checks)
@@ -55,9 +55,7 @@ function parseArgs(argv) {
 }
 
 async function loadPackage() {
-  const entry = path.join(root, 'dist', 'esm', 'index.mjs');
-  if (!fs.existsSync(entry)) throw new Error(`${path.relative(process.cwd(), entry)} is missing: build the package first (npm run build).`);
-  const descent = await import(pathToFileURL(entry).href);
+  const descent = await loadBuiltPackage(root);
   if (typeof descent.MLP !== 'function')
     throw new Error('the built package has no MLP: lib/index.ts must re-export lib/models (then npm run build:ts).');
   return descent;
@@ -110,17 +108,8 @@ function outcome(r) {
 }
 
 async function main() {
-  let opts;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    console.error(`${e.message}\n${USAGE}`);
-    return 2;
-  }
-  if (opts.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const { opts, exitCode } = readCommandLine(() => parseArgs(process.argv.slice(2)), USAGE);
+  if (!opts) return exitCode;
   const descent = await loadPackage();
   const data = descent.makeSpirals({ ...SPIRALS, seed: opts.seed });
   console.log(

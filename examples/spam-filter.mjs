@@ -8,11 +8,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { loadPackage, readCommandLine, shortPath } from './lib/package.mjs';
 import { createProgress } from './lib/progress.mjs';
 import { parseArgs, USAGE } from './lib/spam/args.mjs';
-import { GROUPS, loadSpamAssassin } from './lib/spam/corpus.mjs';
-import { FEATURES, loadFeaturiser } from './lib/spam/features.mjs';
+import { groupCounts, loadSpamData, TEST_FRACTION, TUNE_FRACTION } from './lib/spam/dataset.mjs';
+import { FEATURES } from './lib/spam/features.mjs';
 import { classificationMetrics } from './lib/spam/metrics.mjs';
 import { ALL, QUICK, spamOptimizers } from './lib/spam/optimizers.mjs';
 import { legend, textTable } from './lib/spam/report.mjs';
@@ -22,82 +23,20 @@ import { BATCH_SIZE, OBJECTIVE, train, tuneLearningRate } from './lib/spam/train
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
 
-/** Share of each group held out for testing, and of the training set held out for the lr search. */
-const TEST_FRACTION = 0.2;
-const TUNE_FRACTION = 0.2;
-
-/** Relative to the working directory when under it, else absolute. */
-function shortPath(file) {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : path.resolve(file);
-}
-
-async function loadPackage() {
-  const entry = path.join(root, 'dist', 'esm', 'index.mjs');
-  if (!fs.existsSync(entry)) throw new Error(`${shortPath(entry)} is missing: build the package first (npm run build).`);
-  return import(pathToFileURL(entry).href);
-}
-
-/** The rows and labels of a split side, as fit() takes them. */
-function side(descent, X, labels, rows) {
-  return { X: descent.selectRows(X, rows), y: descent.selectLabels(labels, rows) };
-}
-
-/**
- * Test split stratified by corpus group (so the hard ham and both spam collections are in the same
- * proportions on both sides), then the lr-search split carved the same way from the training side.
- */
-function splits(descent, corpus, seed) {
-  const outer = descent.trainValidationSplit(corpus.labels.length, { validationFraction: TEST_FRACTION, seed, stratify: corpus.groups });
-  const inner = descent.trainValidationSplit(outer.train.length, {
-    validationFraction: TUNE_FRACTION, seed: seed + 1, stratify: descent.selectLabels(corpus.groups, outer.train),
-  });
-  const fromTrain = (rows) => rows.map((i) => outer.train[i]);
-  return { train: outer.train, test: outer.validation, tuneTrain: fromTrain(inner.train), tuneValidation: fromTrain(inner.validation) };
-}
-
-function groupCounts(corpus, rows) {
-  const counts = Object.fromEntries(GROUPS.map((g) => [g, 0]));
-  for (const r of rows) counts[GROUPS[corpus.groups[r]]]++;
-  return counts;
-}
-
 async function main() {
-  let opts;
-  try {
-    opts = parseArgs(process.argv.slice(2), path.join(here, 'output'));
-  } catch (e) {
-    console.error(`${e.message}\n${USAGE}`);
-    return 2;
-  }
-  if (opts.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const { opts, exitCode } = readCommandLine(() => parseArgs(process.argv.slice(2), path.join(here, 'output')), USAGE);
+  if (!opts) return exitCode;
   const started = performance.now();
-  const descent = await loadPackage();
-  const hashedBagOfWords = loadFeaturiser(descent, root);
+  const descent = await loadPackage(root);
   const progress = createProgress(process.stderr);
   // On a terminal the line updates every epoch; in logs (one line per update) once per run.
   const perEpoch = Boolean(process.stderr.isTTY);
   const seconds = (t0) => (performance.now() - t0) / 1000;
 
-  progress.update('reading the SpamAssassin corpus (6046 mails) from node_modules');
-  let t0 = performance.now();
-  const corpus = loadSpamAssassin();
-  const loadSeconds = seconds(t0);
-  progress.update(`hashing ${corpus.texts.length} mails into ${FEATURES.nFeatures} features`);
-  t0 = performance.now();
-  const X = hashedBagOfWords(corpus.texts, FEATURES);
-  const featureSeconds = seconds(t0);
-
-  const rows = splits(descent, corpus, opts.seed);
-  const trainSet = side(descent, X, corpus.labels, rows.train);
-  const testSet = side(descent, X, corpus.labels, rows.test);
-  const tune = {
-    train: side(descent, X, corpus.labels, rows.tuneTrain),
-    validation: side(descent, X, corpus.labels, rows.tuneValidation),
-  };
+  const data = loadSpamData(descent, root, { seed: opts.seed, onProgress: (m) => progress.update(m) });
+  const { corpus, X, rows, tune } = data;
+  const trainSet = data.train, testSet = data.test;
+  const loadSeconds = data.seconds.load, featureSeconds = data.seconds.features;
   if (opts.svmlight) {
     fs.mkdirSync(opts.out, { recursive: true });
     writeSvmlight(path.join(opts.out, 'spam-train.svmlight'), trainSet.X, trainSet.y);
@@ -115,7 +54,7 @@ async function main() {
         if (perEpoch || epoch === 0) progress.update(`${who}: lr search ${i + 1}/${optimizer.grid.length} (lr ${lr}), epoch ${epoch + 1}/${opts.epochs}`);
       },
     });
-    t0 = performance.now();
+    const t0 = performance.now();
     const run = await train(descent, optimizer, {
       ...trainSet, lr: tuning.lr, epochs: opts.epochs, seed: opts.seed,
       onEpoch: (epoch) => {

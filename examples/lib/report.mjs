@@ -1,6 +1,7 @@
 // The demo's tables: plain text for the terminal, Markdown and JSON for the results directory.
 
 import { NEAR_DISTANCE } from './figures.mjs';
+import { markdownTable as markdownRows, textTable as textRows } from './table.mjs';
 import { REACHED_DISTANCE, REACHED_LOSS } from './trajectory.mjs';
 
 const DASH = '—';
@@ -37,32 +38,14 @@ function heading(fn) {
   return `${fn.name}: ${fn.formula}, start (${fn.start.join(', ')}), minimum (${fn.minimizer.join(', ')}), f = 0`;
 }
 
-/** Columns as aligned plain-text lines: header, rule, one line per row. */
-function alignedLines(columns, rows) {
-  const cells = rows.map((r) => columns.map((c) => c.cell(r)));
-  const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i].length)));
-  const line = (row) =>
-    row.map((v, i) => (columns[i].right ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(columns.map((c) => c.title)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
-}
-
-function markdownLines(columns, rows) {
-  const esc = (s) => s.replace(/\|/g, '\\|');
-  return [
-    `| ${columns.map((c) => esc(c.title)).join(' | ')} |`,
-    `|${columns.map((c) => (c.right ? '---:' : ':---')).join('|')}|`,
-    ...rows.map((r) => `| ${columns.map((c) => esc(c.cell(r))).join(' | ')} |`),
-  ];
-}
-
 /** @param {{ fn: object, rows: object[] }} table */
 export function textTable({ fn, rows }) {
-  return [heading(fn), ...alignedLines(COLUMNS, rows)].join('\n');
+  return [heading(fn), textRows(COLUMNS, rows)].join('\n');
 }
 
 export function markdownTable({ fn, rows }) {
   const esc = (s) => s.replace(/\|/g, '\\|');
-  return [`### ${esc(heading(fn))}`, '', ...markdownLines(COLUMNS, rows)].join('\n');
+  return [`### ${esc(heading(fn))}`, '', markdownRows(COLUMNS, rows)].join('\n');
 }
 
 /** The grid search, one line per optimizer: each lr and how its run went (steps to min, else final loss). */
@@ -180,7 +163,7 @@ function figureHeading({ figure, direct }) {
 
 /** @param {{ figure: object, rows: object[], direct: number }} panel */
 export function figureTextTable(panel) {
-  return [figureHeading(panel), ...alignedLines(columnsFor(panel), panel.rows)].join('\n');
+  return [figureHeading(panel), textRows(columnsFor(panel), panel.rows)].join('\n');
 }
 
 /** The sentence under the figure tables. */
@@ -199,7 +182,7 @@ function figureMarkdown(panel, files) {
   for (const f of files.filter((file) => file.name.startsWith(panel.figure.id))) {
     out.push(`![${f.caption}](${(f.png ?? f.svg).split(/[\\/]/).pop()})`, '');
   }
-  out.push(...markdownLines(columnsFor(panel), panel.rows));
+  out.push(markdownRows(columnsFor(panel), panel.rows));
   return out.join('\n');
 }
 

@@ -1,5 +1,7 @@
 // The comparison table for the terminal.
 
+import { textTable as alignedTable } from '../table.mjs';
+
 const fix = (digits) => (v) => (v === null || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 
 const COLUMNS = [
@@ -17,10 +19,7 @@ const COLUMNS = [
 
 /** @param {object[]} rows - one result per optimizer */
 export function textTable(rows) {
-  const cells = rows.map((r) => COLUMNS.map((c) => c.cell(r)));
-  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i].length)));
-  const line = (row) => row.map((v, i) => (COLUMNS[i].right ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(COLUMNS.map((c) => c.title)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+  return alignedTable(COLUMNS, rows);
 }
 
 /** The sentences under the table: what each column is. */
