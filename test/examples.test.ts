@@ -38,7 +38,17 @@ interface PanelRun {
 }
 interface Panel { id: string; steps: number; straightLine?: number; runs: PanelRun[] }
 interface DemoFigures { panels: Panel[]; files: { name: string; svg: string; png: string | null }[] }
-interface DemoResults { steps: number; lrGrid: number[]; functions: DemoFunction[]; figures: DemoFigures }
+interface SpamRow {
+  optimizer: string;
+  lr: number;
+  epochs: number;
+  seconds: number;
+  testAccuracy: number;
+  testLoss: number;
+  testLossPerEpoch: number[];
+}
+interface SpamSection { testSize: number; epochs: number; rows: SpamRow[]; files: { markdown: string; svg: string; png: string | null } }
+interface DemoResults { steps: number; lrGrid: number[]; functions: DemoFunction[]; figures: DemoFigures; spamFilter: SpamSection }
 
 const FIGURES = [
   'figure-4a-beale', 'figure-4a-beale-adam', 'figure-4a-beale-loss',
@@ -50,6 +60,9 @@ const ADAM_FAMILY = ['Adam', 'AdamW', 'AdaMax', 'Nadam', 'AMSGrad'];
 const SPLIT_PANELS = new Set([
   'figure-4a-beale', 'figure-4a-beale-adam', 'figure-4b-saddle', 'figure-4b-saddle-adam', 'rosenbrock-paths', 'rosenbrock-paths-adam',
 ]);
+/** The spam filter's optimizers (those with a searched rate: AMSGrad has none), and its epochs under --quick. */
+const SPAM_OPTIMIZERS = ['SGD', 'Momentum', 'Nesterov', 'Adagrad', 'Adadelta', 'RMSprop', 'Adam', 'AdamW', 'AdaMax', 'Nadam'];
+const QUICK_SPAM_EPOCHS = 2;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Whether @resvg/resvg-js loads here: then the demo must write PNGs too. */
@@ -62,8 +75,11 @@ function resvgLoads(): boolean {
   }
 }
 
+/** --quick needs ~10 s of CPU (a third of it reading the spam corpus); a busy machine stretches the wall clock. */
+const QUICK_DEMO_TIMEOUT_MS = 110_000;
+
 function runDemo(args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [demo, ...args], { cwd: root, encoding: 'utf8', timeout: 50_000 });
+  return spawnSync(process.execPath, [demo, ...args], { cwd: root, encoding: 'utf8', timeout: QUICK_DEMO_TIMEOUT_MS });
 }
 
 describe('examples/demo.mjs --quick', () => {
@@ -92,7 +108,7 @@ describe('examples/demo.mjs --quick', () => {
       throw new Error(`demo exited with ${result.status}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
     }
     results = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as DemoResults;
-  });
+  }, QUICK_DEMO_TIMEOUT_MS + 10_000);
 
   afterAll(() => {
     if (outDir) fs.rmSync(outDir, { recursive: true, force: true });
@@ -169,9 +185,9 @@ describe('examples/demo.mjs --quick', () => {
     expect(namesIn('figure-4b-saddle').series.at(-1)).toBe('SGD');
   });
 
-  it('gives an optimizer the same colour in every figure', () => {
+  it('gives an optimizer the same colour in every figure, the spam filter\'s chart included', () => {
     const colours = new Map<string, string>();
-    for (const name of FIGURES) {
+    for (const name of [...FIGURES, 'spam-filter-test-loss']) {
       const svg = fs.readFileSync(path.join(outDir, `${name}.svg`), 'utf8');
       for (const m of svg.matchAll(/<path class="series" data-name="(\w+)[^"]*"[^>]*stroke="([^"]+)"/g)) {
         const [, optimizer, colour] = m;
@@ -217,7 +233,70 @@ describe('examples/demo.mjs --quick', () => {
   it('reports progress on stderr, not in the tables', () => {
     expect(result.stderr).toContain('Rosenbrock: SGD (1/11)');
     expect(result.stderr).toContain('Figure 4b (Saddle): SGD (1/11)');
-    expect(result.stdout).not.toContain('(1/11)');
+    expect(result.stderr).toContain('spam filter: hashing 6046 mails');
+    expect(result.stderr).toContain('spam filter: SGD (1/10), lr 100, epoch 1/2');
+    expect(result.stdout).not.toMatch(/\((1\/11|1\/10)\)/);
+  });
+
+  it('draws AMSGrad dashed on top of Adam in the Adam-family plots, and Adam solid', () => {
+    for (const name of ['figure-4a-beale-adam', 'figure-4b-saddle-adam', 'rosenbrock-paths-adam']) {
+      const svg = fs.readFileSync(path.join(outDir, `${name}.svg`), 'utf8');
+      const tags = [...svg.matchAll(/<path class="series" data-name="(\w+)[^>]*>/g)];
+      expect(tags.at(-1)![1], name).toBe('AMSGrad');
+      expect(tags.at(-1)![0], name).toContain('stroke-dasharray=');
+      expect(tags.find((t) => t[1] === 'Adam')![0], name).not.toContain('stroke-dasharray');
+    }
+  });
+
+  /** The printed spam-filter table: its rows' cells (split at runs of 2+ spaces). */
+  const spamRows = (): string[][] => {
+    const [table] = printedTables(/^Spam filter:/);
+    expect(table, 'a table headed "Spam filter:" on stdout').toBeDefined();
+    const lines = table!.split('\n');
+    expect(lines[1]).toMatch(/^optimizer\s+lr\s+epochs\s+test accuracy\s+test log-loss\s+time s$/);
+    return lines.slice(3).map((l) => l.trim().split(/\s{2,}/));
+  };
+
+  it('prints the spam-filter table: every optimizer trained at its searched rate to at least 0.95 test accuracy', () => {
+    const rows = spamRows();
+    expect(rows.map((r) => r[0])).toEqual(SPAM_OPTIMIZERS);
+    for (const [name, lr, epochs, accuracy, loss, seconds] of rows) {
+      expect(Number(lr), name).toBeGreaterThan(0);
+      expect(Number(epochs), name).toBe(QUICK_SPAM_EPOCHS);
+      expect(Number(accuracy), name).toBeGreaterThanOrEqual(0.95);
+      expect(Number(loss), name).toBeGreaterThan(0);
+      expect(Number(loss), name).toBeLessThan(0.15); // the all-zero start scores ln 2 ≈ 0.69
+      expect(Number(seconds), name).toBeGreaterThan(0);
+    }
+  });
+
+  it('writes the spam-filter rows to the JSON as printed, with the test loss of every epoch falling from ln 2', () => {
+    const { rows, epochs } = results.spamFilter;
+    expect(epochs).toBe(QUICK_SPAM_EPOCHS);
+    const printed = spamRows();
+    rows.forEach((r, k) => {
+      expect(r.optimizer).toBe(printed[k]![0]);
+      expect(r.testAccuracy).toBeCloseTo(Number(printed[k]![3]), 4);
+      expect(r.testLossPerEpoch).toHaveLength(QUICK_SPAM_EPOCHS + 1);
+      expect(r.testLossPerEpoch[0]).toBeCloseTo(Math.LN2, 4);
+      expect(r.testLossPerEpoch.at(-1)).toBeCloseTo(r.testLoss, 5);
+      expect(r.testLoss, r.optimizer).toBeLessThan(r.testLossPerEpoch[0]! / 5);
+    });
+  });
+
+  it('writes the spam-filter table as Markdown and its test-loss chart as SVG, one series per optimizer, and prints where', () => {
+    const { files } = results.spamFilter;
+    expect(files.markdown).toBe(path.join(outDir, 'spam-filter.md'));
+    expect(files.svg).toBe(path.join(outDir, 'spam-filter-test-loss.svg'));
+    for (const f of [files.markdown, files.svg, ...(files.png ? [files.png] : [])]) expect(result.stdout).toContain(f);
+    expect(fs.existsSync(path.join(outDir, 'spam-filter-test-loss.png'))).toBe(resvgLoads());
+    const md = fs.readFileSync(files.markdown, 'utf8');
+    expect(md).toMatch(/^\| optimizer \| lr \| epochs \| test accuracy \| test log-loss \| time s \|$/m);
+    for (const name of SPAM_OPTIMIZERS) expect(md).toMatch(new RegExp(`^\\| ${name} \\| `, 'm'));
+    expect(md).toContain(`](spam-filter-test-loss.${resvgLoads() ? 'png' : 'svg'})`);
+    expect(fs.readFileSync(path.join(outDir, 'demo.md'), 'utf8')).toContain(md);
+    const svg = fs.readFileSync(files.svg, 'utf8');
+    expect([...svg.matchAll(/<path class="series" data-name="(\w+)/g)].map((m) => m[1])).toEqual(SPAM_OPTIMIZERS);
   });
 
   it('runs the quick budget and picks every learning rate from the grid it reports', () => {

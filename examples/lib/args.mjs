@@ -2,7 +2,7 @@
 
 export const USAGE = `usage: node examples/demo.mjs [--steps N] [--quick] [--out DIR]
   --steps N   step budget of every run (default 20000)
-  --quick     tiny budget (2000 steps) and PNGs at 1x, for tests and smoke runs
+  --quick     tiny budget (2000 steps), 2 spam-filter epochs instead of 5, PNGs at 1x, for tests and smoke runs
   --out DIR   where the JSON, Markdown, SVG and PNG results go (default examples/output/)`;
 
 export const DEFAULT_STEPS = 20_000;

@@ -21,25 +21,38 @@ const floorNote = (rows) => (rows.some((r) => r.trace.loss.includes(0)) ? `; f =
  */
 export const PAPER_OPTIMIZERS = ['SGD', 'Momentum', 'Nesterov', 'Adagrad', 'Adadelta', 'RMSprop'];
 const inPaper = (row) => PAPER_OPTIMIZERS.includes(row.optimizer);
-/** Adam on top: AMSGrad's path is Adam's until Adam's second moment would shrink, which on these short runs is almost never. */
-const ADAM_ORDER = ['AMSGrad', 'AdamW', 'AdaMax', 'Nadam', 'Adam'];
+/**
+ * AMSGrad's path is Adam's until Adam's second moment would shrink, which on these short runs is
+ * almost never: AMSGrad goes on top, dashed, so that Adam's line shows through its gaps.
+ */
+const ADAM_ORDER = ['AdamW', 'AdaMax', 'Nadam', 'Adam', 'AMSGrad'];
+const DASHES = { AMSGrad: [7, 5] };
 
 /**
- * Paths of the chosen rows, each in its optimizer's colour of the full set (so an optimizer has the
- * same colour in every figure), drawn in `order` (later on top) when given.
+ * How an optimizer is drawn in every figure of the demo: the colour of its place in `names` (the
+ * catalogue order, so that it keeps its colour everywhere) and, for AMSGrad, a dash pattern.
+ * @param {{ seriesColor: (k: number) => string }} viz
+ * @param {string[]} names
+ * @returns {(name: string) => { color: string, dash?: number[] }}
  */
-function pathsOf(viz, rows, keep, order) {
-  const colored = rows.map((r, i) => ({ row: r, color: viz.seriesColor(i) })).filter(({ row }) => keep(row));
-  if (order) colored.sort((a, b) => order.indexOf(a.row.optimizer) - order.indexOf(b.row.optimizer));
-  return colored.map(({ row, color }) => ({ name: label(row), points: tracePoints(row.trace), color }));
+export function optimizerStyle(viz, names) {
+  return (name) => ({ color: viz.seriesColor(names.indexOf(name)), ...(DASHES[name] ? { dash: DASHES[name] } : {}) });
+}
+
+/** Paths of the chosen rows, each in its optimizer's style, drawn in `order` (later on top) when given. */
+function pathsOf(style, rows, keep, order) {
+  const kept = rows.filter(keep);
+  if (order) kept.sort((a, b) => order.indexOf(a.optimizer) - order.indexOf(b.optimizer));
+  return kept.map((row) => ({ name: label(row), points: tracePoints(row.trace), ...style(row.optimizer) }));
 }
 
 /**
- * @param {{ contourPlot: Function, lineChart: Function }} viz - the chart functions of the package
+ * @param {{ contourPlot: Function, lineChart: Function, seriesColor: Function }} viz - the chart functions of the package
  * @param {{ fig4a: object, fig4b: object, rosenbrock: { fn: object, rows: object[], steps: number } }} runs
+ * @param {(name: string) => { color: string, dash?: number[] }} style - from optimizerStyle
  * @returns {{ name: string, caption: string, svg: string }[]}
  */
-export function demoFigures(viz, { fig4a, fig4b, rosenbrock }) {
+export function demoFigures(viz, { fig4a, fig4b, rosenbrock }, style) {
   const a = FIGURE_4A, b = FIGURE_4B;
   const figures = [];
   figures.push({
@@ -48,7 +61,7 @@ export function demoFigures(viz, { fig4a, fig4b, rosenbrock }) {
     svg: viz.contourPlot({
       f: a.fn.value,
       bounds: a.window,
-      paths: pathsOf(viz, fig4a.rows, inPaper),
+      paths: pathsOf(style, fig4a.rows, inPaper),
       minima: minimaOf(a.fn),
       title: `${a.panel}, redrawn: paths on the Beale function`,
       subtitle: `start ${fmtPoint(a.start)}, ${a.steps} steps, minimum (3, 0.5); contours log-spaced`,
@@ -60,17 +73,17 @@ export function demoFigures(viz, { fig4a, fig4b, rosenbrock }) {
     svg: viz.contourPlot({
       f: a.fn.value,
       bounds: a.window,
-      paths: pathsOf(viz, fig4a.rows, (r) => !inPaper(r), ADAM_ORDER),
+      paths: pathsOf(style, fig4a.rows, (r) => !inPaper(r), ADAM_ORDER),
       minima: minimaOf(a.fn),
       title: `${a.panel}, the Adam family: paths on the Beale function`,
-      subtitle: `start ${fmtPoint(a.start)}, ${a.steps} steps, minimum (3, 0.5); AMSGrad's path lies under Adam's`,
+      subtitle: `start ${fmtPoint(a.start)}, ${a.steps} steps, minimum (3, 0.5); AMSGrad (dashed) runs on Adam's path`,
     }),
   });
   figures.push({
     name: `${a.id}-loss`,
     caption: `${a.panel}: loss per step on the Beale function (log scale)`,
     svg: viz.lineChart({
-      series: fig4a.rows.map((r) => ({ name: label(r), x: steps(r.trace), y: flooredLoss(r.trace) })),
+      series: fig4a.rows.map((r) => ({ name: label(r), x: steps(r.trace), y: flooredLoss(r.trace), ...style(r.optimizer) })),
       logY: true,
       title: 'Beale: loss per step',
       subtitle: `start ${fmtPoint(a.start)}, ${a.steps} steps${floorNote(fig4a.rows)}`,
@@ -86,7 +99,7 @@ export function demoFigures(viz, { fig4a, fig4b, rosenbrock }) {
     svg: viz.contourPlot({
       f: b.fn.value,
       bounds: b.window,
-      paths: pathsOf(viz, fig4b.rows, inPaper, saddleOrder),
+      paths: pathsOf(style, fig4b.rows, inPaper, saddleOrder),
       saddles: [{ x: 0, y: 0 }],
       title: `${b.panel}, redrawn: leaving a saddle point`,
       subtitle: `f = x² − y², start ${fmtPoint(b.start)} (just off the ridge y = 0), ${b.steps} steps`,
@@ -98,17 +111,17 @@ export function demoFigures(viz, { fig4a, fig4b, rosenbrock }) {
     svg: viz.contourPlot({
       f: b.fn.value,
       bounds: b.window,
-      paths: pathsOf(viz, fig4b.rows, (r) => !inPaper(r), ADAM_ORDER),
+      paths: pathsOf(style, fig4b.rows, (r) => !inPaper(r), ADAM_ORDER),
       saddles: [{ x: 0, y: 0 }],
       title: `${b.panel}, the Adam family: leaving a saddle point`,
-      subtitle: `f = x² − y², start ${fmtPoint(b.start)}, ${b.steps} steps (AMSGrad's path lies under Adam's)`,
+      subtitle: `f = x² − y², start ${fmtPoint(b.start)}, ${b.steps} steps (AMSGrad, dashed, runs on Adam's path)`,
     }),
   });
   figures.push({
     name: `${b.id}-escape`,
     caption: `${b.panel}: distance |y| from the ridge per step (log scale): how fast each optimizer breaks the symmetry`,
     svg: viz.lineChart({
-      series: fig4b.rows.map((r) => ({ name: label(r), x: steps(r.trace), y: Array.from(r.trace.y, Math.abs) })),
+      series: fig4b.rows.map((r) => ({ name: label(r), x: steps(r.trace), y: Array.from(r.trace.y, Math.abs), ...style(r.optimizer) })),
       logY: true,
       yDomain: [1e-4, 1e4],
       title: 'Saddle: breaking the symmetry',
@@ -124,7 +137,7 @@ export function demoFigures(viz, { fig4a, fig4b, rosenbrock }) {
     svg: viz.contourPlot({
       f: rf.value,
       bounds: boundsOf(rf),
-      paths: pathsOf(viz, rosenbrock.rows, keep, order),
+      paths: pathsOf(style, rosenbrock.rows, keep, order),
       minima: minimaOf(rf),
       title: `Rosenbrock: paths of ${which}`,
       subtitle: `start ${fmtPoint(rf.start)}, ${rosenbrock.steps} steps, learning rate tuned per optimizer (table)`,
@@ -137,7 +150,9 @@ export function demoFigures(viz, { fig4a, fig4b, rosenbrock }) {
     caption: `Loss per step on the Rosenbrock function (log-log), tuned learning rates, ${rosenbrock.steps} steps`,
     svg: viz.lineChart({
       // Step 0 has no place on a log axis: the curves start at step 1.
-      series: rosenbrock.rows.map((r) => ({ name: label(r), x: steps(r.trace).slice(1), y: flooredLoss(r.trace).slice(1) })),
+      series: rosenbrock.rows.map((r) => ({
+        name: label(r), x: steps(r.trace).slice(1), y: flooredLoss(r.trace).slice(1), ...style(r.optimizer),
+      })),
       logX: true,
       logY: true,
       title: 'Rosenbrock: loss per step',

@@ -33,6 +33,15 @@ const NOTES = {
   Nadam: 'betas (0.9, 0.999), momentum decay 4e-3',
 };
 
+/**
+ * The rate each optimizer's full search picked (`node examples/spam-filter.mjs`: the 5-point grid,
+ * 10 epochs, lowest validation log-loss on the lr-search split; the run is in
+ * docs/choosing-an-optimizer.md). The demo trains at these rates instead of searching again.
+ */
+export const TUNED_LR = Object.freeze({
+  SGD: 100, Momentum: 30, Nesterov: 10, Adagrad: 1, Adadelta: 300, RMSprop: 0.1, Adam: 0.3, AdamW: 0.1, AdaMax: 1, Nadam: 0.3,
+});
+
 /** The full comparison, in table order. */
 export const ALL = ['SGD', 'Momentum', 'Nesterov', 'Adagrad', 'Adadelta', 'RMSprop', 'Adam', 'AdamW', 'AdaMax', 'Nadam'];
 
