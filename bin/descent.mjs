@@ -19,8 +19,9 @@ const USAGE = `usage: descent <command> [options]
 
 commands:
   demo   [--quick] [--steps N] [--out DIR]
-         every optimizer on the Rosenbrock and Beale functions, learning rates tuned by grid
-         search; prints tables, writes JSON and Markdown to DIR (default ./descent-demo)
+         the seed's Figure 4 redrawn (every optimizer on Beale's contours and at a saddle point),
+         Rosenbrock paths, loss curves and the spam-filter table; writes SVG/PNG, JSON and Markdown
+         to DIR (default ./descent-demo)
   bench  [--quick] [--only LIST] [--sizes LIST] [--no-peers] [--out DIR]
          native kernels against the JS reference, the memory floor and the peers (TensorFlow.js,
          PyTorch) when installed; writes latest.json and latest.md to DIR (default ./descent-bench)

@@ -11,7 +11,7 @@ const cli = path.join(root, 'bin', 'descent.mjs');
 const ISAS = ['scalar', 'avx2', 'avx512', 'neon'];
 
 function descent(args: string[], cwd = root): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 50_000 });
+  return spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 110_000 });
 }
 
 const scratch: string[] = [];
@@ -91,12 +91,12 @@ describe('descent demo --quick', () => {
     expect(r.stdout).toContain('Rosenbrock');
     const results = JSON.parse(fs.readFileSync(path.join(out, 'demo.json'), 'utf8')) as { steps: number };
     expect(results.steps).toBe(2000);
-  });
+  }, 120_000);
 
   it('writes to ./descent-demo in the working directory when --out is not given', () => {
     const cwd = tempDir();
     const r = descent(['demo', '--quick'], cwd);
     expect(r.status, r.stderr).toBe(0);
     expect(fs.existsSync(path.join(cwd, 'descent-demo', 'demo.json'))).toBe(true);
-  });
+  }, 120_000);
 });
