@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import { compiledModule } from '../lib/async/compiled';
 import { withDelay } from '../lib/async/delay';
 import { createInProcessServer } from '../lib/async/in-process/server';
 import type { Push } from '../lib/async/transport';
@@ -58,6 +60,18 @@ describe.each(['lock', 'owner'] as const)('the in-process server in %s mode', (m
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('closing an owner-mode server', () => {
+  it('resolves in a process with nothing else to keep it alive (owner threads are waited for)', () => {
+    const server = JSON.stringify(compiledModule('async/in-process/server'));
+    const out = execFileSync(process.execPath, ['-e', `
+      const { createInProcessServer } = require(${server});
+      const s = createInProcessServer({ size: 4, shards: 2, mode: 'owner', rule: { name: 'sgd', lr: 1 } });
+      s.connect().push({ id: 'a', worker: 0, shard: 1, kind: 'gradient', values: new Float32Array([-1, -1]), readVersion: 0 })
+        .then(() => s.close()).then(() => console.log('closed', Array.from(s.snapshot()).join(',')));`], { encoding: 'utf8', timeout: 30_000 });
+    expect(out.trim()).toBe('closed 0,0,1,1');
   });
 });
 

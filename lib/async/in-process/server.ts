@@ -144,6 +144,9 @@ export class InProcessServer {
       Atomics.store(q.ctrl, QueueSlot.Closed, 1);
       Atomics.notify(q.seq, Atomics.load(q.ctrl, QueueSlot.Head) % q.capacity);
     }
+    // Owners are unref'd so a forgotten server does not keep the process alive; while we wait
+    // for them to finish, they must.
+    for (const w of this.owners) w.ref();
     await Promise.all(this.ownersExited);
     if (this.ownerError) throw this.ownerError;
   }
