@@ -95,6 +95,7 @@ describe('the in-process transport', () => {
     await expect(t.push(push('a', 1, [1, 1, 1]))).rejects.toThrow(RangeError);
     await expect(t.push(push('b', 0, [1, 1]))).rejects.toThrow(/3 elements/);
     await expect(t.fetch(0, new Float32Array(3), new Float32Array(3))).rejects.toThrow(/adaptive-revision/);
+    await expect(t.push(push('c', 0, [1, 1, 1], { readVersion: -1 }))).rejects.toThrow(/readVersion/);
     expect(server.stats().applied).toBe(0);
     await server.close();
   });
