@@ -99,6 +99,8 @@ export { createInProcessServer, InProcessServer } from './async/in-process/serve
 export type { InProcessServerOptions, InProcessServerStats } from './async/in-process/server';
 export { InProcessTransport } from './async/in-process/transport';
 export type { InProcessMode, InProcessConfig } from './async/in-process/transport';
+export type { SharedShard } from './async/in-process/shared-shard';
+export type { PushQueue } from './async/in-process/queue';
 export { withDelay, delaySampler } from './async/delay';
 export type { DelayOptions, DelayedTransport } from './async/delay';
 export { downpour } from './async/downpour';
