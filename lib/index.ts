@@ -89,3 +89,5 @@ export { hogwildWorkers } from './parallel/hogwild-workers';
 export type { HogwildWorkerModel, HogwildWorkersOptions, HogwildWorkersEpoch } from './parallel/hogwild-workers';
 export { generateSparse, generateRatings, splitRatings } from './data/generate';
 export type { SparseSetOptions, SparseSet, RatingsOptions } from './data/generate';
+export { easgd, runEasgdWorker } from './async/easgd';
+export type { EasgdMode, EasgdOptions, EasgdHistoryEntry, EasgdResult, EasgdBarrier, EasgdExchangeInfo, RunEasgdWorkerOptions, RunEasgdWorkerResult } from './async/easgd';
