@@ -194,6 +194,15 @@ describe('easgd converges on a convex problem (least squares, 2000 × 10, noise 
     });
   }
 
+  it('creates its own in-process elastic server by default, starting from params (left unmodified)', async () => {
+    const start = Float32Array.from({ length: COLS }, () => 0.25);
+    const r = await easgd({ model: MODEL, data: problem, params: start, shards: 2, workers: 2, lr: 0.05, batchSize: 16, epochs: 3, mode: 'sync', tau: 4 });
+    expect(Array.from(start)).toEqual(new Array(COLS).fill(0.25));
+    expect(r.history[0]!.loss).toBeCloseTo(createModel(problem).loss(start), 5);
+    expect(Math.abs(r.history.at(-1)!.loss - seqLoss)).toBeLessThan(1e-3);
+    expect(distance(r.center, best)).toBeLessThan(0.05);
+  });
+
   it('sync EASGD: every worker takes part in every round, so the center version is p × rounds', async () => {
     const srv = server(COLS, { shards: 3 });
     const r = await easgd(withEpochs({ ...base(srv.endpoint), mode: 'sync', workers: 3, tau: 5, steps: 41, alpha: 0.3 }));

@@ -5,6 +5,7 @@
  * @internal
  * @packageDocumentation
  */
+import { createInProcessServer } from './in-process/server';
 import type { TransportEndpoint } from './transport';
 
 /** A server easgd owns for one run. */
@@ -18,8 +19,7 @@ export interface EasgdServer {
  * from `initial` (copied; zeros when null).
  */
 export async function createEasgdServer(size: number, shards: number, initial: Float32Array | null): Promise<EasgdServer> {
-  void size;
-  void shards;
-  void initial;
-  throw new Error('easgd: this build has no in-process transport yet (lib/async/in-process); pass options.transport');
+  if (shards > size) throw new RangeError(`easgd: shards (${shards}) must not exceed model.size (${size})`);
+  const server = createInProcessServer({ size, shards, rule: 'elastic', ...(initial ? { init: initial } : {}) });
+  return { endpoint: server.endpoint(), close: () => server.close() };
 }

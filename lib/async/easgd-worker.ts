@@ -1,9 +1,9 @@
 /**
  * The worker-thread side of {@link easgd}: loads the user's model module and the transport module
  * named by the endpoint, waits for the start signal, runs {@link easgdWorkerLoop} and reports.
- * Loaded by file name, so it stays a plain script with no exports; it imports only Node built-ins
- * and easgd-loop (the addon comes by path in workerData), so that when the library runs from its
- * TypeScript source these two files can be compiled on their own (see easgd-script.ts).
+ * Loaded by file name (dist/cjs/async/easgd-worker.js, or the development copy that
+ * lib/async/compiled.ts transpiles when the library runs from its TypeScript sources); the addon
+ * comes by path in workerData, so the worker loads the same binary as the main thread.
  * @internal
  * @packageDocumentation
  */

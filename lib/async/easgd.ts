@@ -24,8 +24,8 @@ import { addon, nativeInfo } from '../native';
 import { checkNumber, describe } from '../optimizers/validate';
 import { checkChoice } from '../parallel/hogwild-check';
 import { easgdWorkerLoop, type EasgdBarrier, type EasgdExchangeInfo, type EasgdWorkerLoopResult } from './easgd-loop';
-import { checkEasgdOptions, type EasgdHistoryEntry, type EasgdOptions, type EasgdResult } from './easgd-options';
-import { easgdWorkerScript } from './easgd-script';
+import { checkEasgdOptions, moduleUrl, type EasgdHistoryEntry, type EasgdOptions, type EasgdResult } from './easgd-options';
+import { compiledModule } from './compiled';
 import { createEasgdServer } from './easgd-server';
 import type { EasgdWorkerInit, EasgdWorkerReply } from './easgd-worker';
 import type { AsyncModel } from './model';
@@ -129,7 +129,7 @@ export async function easgd(options: EasgdOptions): Promise<EasgdResult> {
   const steps = o.steps ?? Math.max(1, Math.round((o.epochs! * model.examples) / (o.workers * o.batchSize)));
 
   const server = o.transport ? null : await createEasgdServer(model.size, o.shards, o.params);
-  const endpoint = o.transport ?? server!.endpoint;
+  const endpoint: TransportEndpoint = o.transport ?? { ...server!.endpoint, module: moduleUrl(WHERE, 'transport.module', server!.endpoint.module) };
   const reader = await openEndpoint(endpoint);
   const control = new Int32Array(new SharedArrayBuffer(4));
   const stop = (): void => { Atomics.store(control, 0, 1); };
@@ -145,7 +145,7 @@ export async function easgd(options: EasgdOptions): Promise<EasgdResult> {
     };
     const barrier = new Int32Array(new SharedArrayBuffer(8));
     const runId = randomBytes(6).toString('hex');
-    const script = easgdWorkerScript();
+    const script = compiledModule('async/easgd-worker');
     for (let w = 0; w < o.workers; w++) {
       const init: EasgdWorkerInit = {
         model: o.model, data, endpoint, addon: nativeInfo().binary, control, barrier, reportEveryMs: 50,
