@@ -159,14 +159,13 @@ for (const replicas of args.replicas) {
     try {
       const r = await downpour({
         model: MODEL, data, replicas, rule: { name: 'adagrad', lr: DOWNPOUR.lr }, nFetch: DOWNPOUR.nFetch, nPush: DOWNPOUR.nPush,
-        batchSize: BATCH, epochs: args.epochs, evalEvery, seed: 1,
+        batchSize: BATCH, epochs: args.epochs, progressInterval: evalEvery, seed: 1,
+        onProgress: (e) => progress.note(`  downpour ${replicas}: ${e.seconds.toFixed(1)} s, loss ${e.loss.toFixed(4)}, ${(e.examplesPerSecond / 1e3).toFixed(1)} k examples/s`),
       });
-      const curve = (r.history ?? []).map((h) => ({ seconds: round(h.seconds), loss: round(h.loss) }));
-      const examples = r.examples ?? r.history?.at(-1)?.examples ?? NaN;
-      const seconds = r.seconds ?? r.history?.at(-1)?.seconds ?? NaN;
+      const curve = [{ seconds: 0, loss: Math.log(2) }, ...r.history.filter((h) => Number.isFinite(h.loss)).map((h) => ({ seconds: round(h.seconds), loss: round(h.loss) }))];
       runs.push({
-        method: 'downpour', replicas, seconds: round(seconds), examples, examplesPerSecond: round(examples / seconds),
-        finalLoss: round(curve.at(-1)?.loss ?? NaN), curve,
+        method: 'downpour', replicas, seconds: round(r.seconds), examples: r.examples, examplesPerSecond: round(r.examplesPerSecond),
+        finalLoss: round(r.loss), exchanges: r.pushes, meanStaleness: round(r.meanStaleness), curve,
       });
     } catch (err) {
       progress.note(`  downpour ${replicas}: failed: ${err.message}`);
@@ -195,7 +194,7 @@ const md = [
   '',
   load.busyCoresOthers === null ? '' : `Other processes kept ${load.busyCoresOthers} of ${machine.logicalCpus} cores busy on average during these ${load.seconds} s.`,
   '',
-  '| method | replicas | examples/s | speed-up vs 1 | wall s | final loss | exchanges |',
+  '| method | replicas | examples/s | speed-up vs 1 | wall s | final loss | pushes |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...runs.map((r) => (r.error
     ? `| ${LABEL[r.method]} | ${r.replicas} | failed: ${r.error} | | | | |`

@@ -269,7 +269,7 @@ describe('easgd options', () => {
   const ok = (): EasgdOptions => base(server().endpoint);
   const bad: Array<[string, Partial<EasgdOptions> | Record<string, unknown>, RegExp, ErrorConstructor]> = [
     ['an unknown option', { learningRate: 0.1 }, /unknown option 'learningRate'/, TypeError],
-    ['a missing model module', { model: '/no/such/model.cjs' }, /model module .* does not exist/, RangeError],
+    ['a missing model module', { model: '/no/such/model.cjs' }, /model .* does not exist/, RangeError],
     ['a non-string model', { model: 3 }, /model must be a module path/, TypeError],
     ['zero workers', { workers: 0 }, /workers must be/, RangeError],
     ['a negative lr', { lr: -1 }, /lr must be/, RangeError],

@@ -3,11 +3,9 @@
  * of value) or RangeError (right kind, bad value) naming the argument.
  * @packageDocumentation
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { checkNumber, describe } from '../optimizers/validate';
 import { checkCallback, checkChoice, checkSignal, defaultThreads } from '../parallel/hogwild-check';
+import { moduleUrl } from './load-module';
 import type { TransportEndpoint } from './transport';
 
 /** Synchronous EASGD (all workers exchange together, once per round) or asynchronous (each on its own clock). */
@@ -124,16 +122,6 @@ export interface CheckedEasgdOptions {
 const WHERE = 'easgd';
 const KNOWN = ['model', 'data', 'workers', 'lr', 'rho', 'alpha', 'tau', 'mode', 'momentum', 'batchSize', 'epochs', 'steps',
   'params', 'shards', 'transport', 'seed', 'evalEvery', 'signal', 'onProgress'];
-
-/** @internal A module path or URL as a file URL string (what `import()` wants in every thread). */
-export function moduleUrl(where: string, name: string, v: unknown): string {
-  if (v instanceof URL) return v.href;
-  if (typeof v !== 'string') throw new TypeError(`${where}: ${name} must be a module path or a file URL, got ${describe(v)}`);
-  if (v.startsWith('file:')) return v;
-  const file = path.resolve(v);
-  if (!fs.existsSync(file)) throw new RangeError(`${where}: ${name} module ${file} does not exist`);
-  return pathToFileURL(file).href;
-}
 
 function checkEndpoint(v: unknown): TransportEndpoint | null {
   if (v === undefined) return null;

@@ -9,6 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { EasgdStopped, easgdWorkerLoop, type EasgdBarrier, type EasgdKernels, type EasgdWorkerLoopOptions } from './easgd-loop';
+import { loadAsyncModel, openEndpoint } from './load-module';
 import type { AsyncModel } from './model';
 import type { ParameterTransport, TransportEndpoint } from './transport';
 
@@ -35,23 +36,6 @@ export type EasgdWorkerReply =
   | { type: 'progress'; steps: number; exchanges: number; examples: number; staleness: number; batchLoss: number }
   | { type: 'done'; steps: number; exchanges: number; examples: number; stopped: boolean; seconds: number }
   | { type: 'error'; message: string };
-
-// TypeScript compiles import() to require() under CommonJS, which cannot load ES modules: keep a
-// real dynamic import so models and transports may be either kind of module.
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
-
-function exported<T>(mod: unknown, name: string): T | undefined {
-  const m = mod as Record<string, unknown> & { default?: Record<string, unknown> };
-  const found = [m[name], m.default?.[name]].find((c) => typeof c === 'function');
-  return found as T | undefined;
-}
-
-function checkModel(model: AsyncModel): void {
-  if (typeof model !== 'object' || model === null) throw new TypeError('createModel(data) must return an object');
-  if (!Number.isInteger(model.size) || model.size < 1) throw new RangeError('model.size must be a positive integer');
-  if (!Number.isInteger(model.examples) || model.examples < 1) throw new RangeError('model.examples must be a positive integer');
-  if (typeof model.gradient !== 'function') throw new TypeError('model.gradient must be a function');
-}
 
 /** A reusable barrier on shared memory: the last worker to arrive bumps the generation and wakes the rest. */
 function atomicsBarrier(cell: Int32Array, parties: number, shouldStop: () => boolean): EasgdBarrier {
@@ -80,18 +64,13 @@ async function main(): Promise<void> {
   let model: AsyncModel;
   let transport: ParameterTransport;
   try {
-    const createModel = exported<(data: unknown) => AsyncModel | Promise<AsyncModel>>(await importModule(init.model), 'createModel');
-    if (!createModel) throw new TypeError('the model module must export a function createModel(data)');
-    model = await createModel(init.data);
-    checkModel(model);
+    model = await loadAsyncModel(init.model, init.data);
   } catch (err) {
     send({ type: 'error', message: `loading the model failed: ${(err as Error).message}` });
     return;
   }
   try {
-    const open = exported<(config: unknown) => Promise<ParameterTransport>>(await importModule(init.endpoint.module), 'openTransport');
-    if (!open) throw new TypeError(`${init.endpoint.module} does not export openTransport(config)`);
-    transport = await open(init.endpoint.config);
+    transport = await openEndpoint(init.endpoint);
   } catch (err) {
     send({ type: 'error', message: `opening the transport failed: ${(err as Error).message}` });
     return;

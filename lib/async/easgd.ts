@@ -18,14 +18,14 @@
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { addon, nativeInfo } from '../native';
 import { checkNumber, describe } from '../optimizers/validate';
 import { checkChoice } from '../parallel/hogwild-check';
 import { easgdWorkerLoop, type EasgdBarrier, type EasgdExchangeInfo, type EasgdWorkerLoopResult } from './easgd-loop';
-import { checkEasgdOptions, moduleUrl, type EasgdHistoryEntry, type EasgdOptions, type EasgdResult } from './easgd-options';
+import { checkEasgdOptions, type EasgdHistoryEntry, type EasgdOptions, type EasgdResult } from './easgd-options';
 import { compiledModule } from './compiled';
+import { loadAsyncModel, moduleUrl, openEndpoint } from './load-module';
 import { createEasgdServer } from './easgd-server';
 import type { EasgdWorkerInit, EasgdWorkerReply } from './easgd-worker';
 import type { AsyncModel } from './model';
@@ -35,32 +35,6 @@ export type { EasgdMode, EasgdOptions, EasgdHistoryEntry, EasgdResult } from './
 export type { EasgdBarrier, EasgdExchangeInfo } from './easgd-loop';
 
 const WHERE = 'easgd';
-
-// TypeScript compiles import() to require() under CommonJS, which cannot load ES modules: ES
-// modules go through a real dynamic import, CommonJS ones through require (which also works where
-// a dynamic import has no host, as in a test runner's sandbox).
-const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
-async function importModule(url: string): Promise<unknown> {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    return require(fileURLToPath(url)) as unknown;
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ERR_REQUIRE_ESM') throw err;
-    return dynamicImport(url);
-  }
-}
-
-function exported<T>(mod: unknown, name: string): T | undefined {
-  const m = mod as Record<string, unknown> & { default?: Record<string, unknown> };
-  return [m[name], m.default?.[name]].find((c) => typeof c === 'function') as T | undefined;
-}
-
-/** Opens a transport endpoint in this thread. */
-export async function openEndpoint(endpoint: TransportEndpoint): Promise<ParameterTransport> {
-  const open = exported<(config: unknown) => Promise<ParameterTransport>>(await importModule(endpoint.module), 'openTransport');
-  if (!open) throw new TypeError(`${WHERE}: transport module ${endpoint.module} does not export openTransport(config)`);
-  return open(endpoint.config);
-}
 
 /** Replies of one worker, with its failures turned into one error naming it. */
 class WorkerLink {
@@ -117,11 +91,9 @@ export async function easgd(options: EasgdOptions): Promise<EasgdResult> {
   const o = checkEasgdOptions(options);
   o.signal?.throwIfAborted();
   const data = (options as { data?: unknown }).data;
-  const createModel = exported<(data: unknown) => AsyncModel | Promise<AsyncModel>>(await importModule(o.model), 'createModel');
-  if (!createModel) throw new TypeError(`${WHERE}: the model module ${o.model} must export a function createModel(data)`);
-  const model = await createModel(data);
-  if (typeof model !== 'object' || model === null || !Number.isInteger(model.size) || model.size < 1 || !Number.isInteger(model.examples) || model.examples < 1)
-    throw new RangeError(`${WHERE}: createModel(data) must return { size ≥ 1, examples ≥ 1, gradient, loss? }`);
+  const model = await loadAsyncModel(o.model, data).catch((err: Error) => {
+    throw new (err instanceof RangeError ? RangeError : TypeError)(`${WHERE}: ${err.message}`);
+  });
   if (model.examples < o.workers)
     throw new RangeError(`${WHERE}: workers (${o.workers}) must not exceed model.examples (${model.examples}): each worker needs examples of its own`);
   if (o.params && o.params.length !== model.size)
