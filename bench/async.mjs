@@ -114,7 +114,7 @@ const BATCH = 32;
 const BATCH_LR = HOGWILD_LR * BATCH;
 const EASGD = { tau: 10, momentum: 0 };
 const DOWNPOUR = { nFetch: 10, nPush: 10, lr: 0.5 }; // AdaGrad's lr: its steps are normalised per coordinate
-const evalEvery = args.quick ? 0.05 : 0.5;
+const evalEvery = args.quick ? 0.05 : 1; // seconds between center-loss evaluations (they share the cores)
 
 const methods = ['hogwild', 'easgd', ...(downpour ? ['downpour'] : [])];
 const progress = new Progress(methods.length * args.replicas.length);

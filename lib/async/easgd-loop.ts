@@ -191,14 +191,13 @@ export async function easgdWorkerLoop(
     } else {
       staleness = await fetchAll();
     }
-    // d = α(x − x̃) with x = y + ηδb under momentum; the worker moves by −d, the center by +d.
-    const a = o.alpha;
-    const shift = o.lr * o.momentum;
-    for (let k = 0; k < n; k++) {
-      const d = a * (x[k]! + (buf ? shift * buf[k]! : 0) - center[k]!);
-      diff[k] = d;
-      x[k] = x[k]! - d;
-    }
+    // d = α(x − x̃), with x = y + ηδb under momentum; the worker moves by −d, the center by +d.
+    // Three native passes: (momentum only) x̃ ← x̃ − ηδb, so that y − x̃ = x − x̃; y ← y − α(y − x̃);
+    // d = y_before − y_after (the worker's move as float32 computed it, which the center then gets).
+    if (buf) kernels.sgd(center, buf, null, 1, 0, 0, 1, 1, 0, o.lr * o.momentum, false);
+    diff.set(x);
+    kernels.sgd(x, center, null, -1, 1, 0, 1, 1, 0, o.alpha, false);
+    kernels.sgd(diff, x, null, 1, 0, 0, 1, 1, 0, 1, false);
     exchanges++;
     for (let s = 0; s < shardViews.length; s++) {
       await transport.push({

@@ -102,12 +102,13 @@ export async function easgd(options: EasgdOptions): Promise<EasgdResult> {
 
   const server = o.transport ? null : await createEasgdServer(model.size, o.shards, o.params);
   const endpoint: TransportEndpoint = o.transport ?? { ...server!.endpoint, module: moduleUrl(WHERE, 'transport.module', server!.endpoint.module) };
-  const reader = await openEndpoint(endpoint);
   const control = new Int32Array(new SharedArrayBuffer(4));
   const stop = (): void => { Atomics.store(control, 0, 1); };
   o.signal?.addEventListener('abort', stop, { once: true });
   const links: WorkerLink[] = [];
+  let reader: ParameterTransport | null = null;
   try {
+    reader = await openEndpoint(endpoint);
     if (reader.layout.size !== model.size)
       throw new RangeError(`${WHERE}: the server holds ${reader.layout.size} parameters but model.size is ${model.size}`);
     const center = new Float32Array(model.size);
@@ -183,7 +184,7 @@ export async function easgd(options: EasgdOptions): Promise<EasgdResult> {
     stop();
     o.signal?.removeEventListener('abort', stop);
     await Promise.all(links.map((l) => l.worker.terminate()));
-    await reader.close().catch(() => undefined);
+    await reader?.close().catch(() => undefined);
     await server?.close();
   }
 }
