@@ -6,7 +6,7 @@
 // Prints a Markdown table and writes async.md, async.json and async.svg (loss vs wall time, one line
 // per method × replicas) to the results directory.
 //
-//   node bench/async.mjs [--quick] [--rows N] [--epochs E] [--replicas 1,2,4] [--out DIR]
+//   node bench/async.mjs [--quick] [--rows N] [--cols N] [--epochs E] [--eval-every S] [--replicas 1,2,4] [--out DIR]
 //
 // Every method sees the same data and the same number of examples (epochs × rows). Throughput is
 // examples whose gradient was computed per second of training wall time (loss evaluations run in
@@ -23,16 +23,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const MODEL = join(here, 'lib', 'sparse-logistic-model.cjs');
 
-const USAGE = `usage: node bench/async.mjs [--quick] [--rows N] [--cols N] [--epochs E] [--replicas LIST] [--out DIR]
+const USAGE = `usage: node bench/async.mjs [--quick] [--rows N] [--cols N] [--epochs E] [--eval-every S] [--replicas LIST] [--out DIR]
   --quick      a tiny set and short runs (a smoke test, not a measurement)
-  --rows       rows of the RCV1-like set (default 200000)
+  --rows       rows of the RCV1-like set (default 400000)
   --cols       features (default 47236, RCV1's)
-  --epochs     passes over the data per run (default 3)
+  --epochs     passes over the data per run (default 5)
+  --eval-every seconds between loss evaluations of EASGD's center and Downpour's parameters (default 1)
   --replicas   comma-separated replica counts (default 1,2,4)
   --out        results directory (default bench/results)`;
 
 function parseArgs(argv) {
-  const args = { quick: false, rows: null, cols: null, epochs: null, replicas: [1, 2, 4], out: join(here, 'results') };
+  const args = { quick: false, rows: null, cols: null, epochs: null, evalEvery: null, replicas: [1, 2, 4], out: join(here, 'results') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -49,14 +50,20 @@ function parseArgs(argv) {
     else if (a === '--rows') args.rows = positive(value());
     else if (a === '--cols') args.cols = positive(value());
     else if (a === '--epochs') args.epochs = positive(value());
+    else if (a === '--eval-every') {
+      const v = Number(value());
+      if (!(v > 0) || !Number.isFinite(v)) throw new Error(`--eval-every must be a positive number of seconds`);
+      args.evalEvery = v;
+    }
     else if (a === '--replicas') args.replicas = [...new Set(value().split(',').map((s) => positive(s.trim())))].sort((x, y) => x - y);
     else if (a === '--out') args.out = resolve(value());
     else if (a === '--help' || a === '-h') args.help = true;
     else throw new Error(`unknown argument ${a}`);
   }
-  args.rows ??= args.quick ? 4000 : 200_000;
+  args.rows ??= args.quick ? 4000 : 400_000;
   args.cols ??= args.quick ? 2000 : 47_236;
-  args.epochs ??= args.quick ? 1 : 3;
+  args.epochs ??= args.quick ? 1 : 5;
+  args.evalEvery ??= args.quick ? 0.05 : 1;
   return args;
 }
 
@@ -114,7 +121,7 @@ const BATCH = 32;
 const BATCH_LR = HOGWILD_LR * BATCH;
 const EASGD = { tau: 10, momentum: 0 };
 const DOWNPOUR = { nFetch: 10, nPush: 10, lr: 0.5 }; // AdaGrad's lr: its steps are normalised per coordinate
-const evalEvery = args.quick ? 0.05 : 1; // seconds between center-loss evaluations (they share the cores)
+const evalEvery = args.evalEvery; // seconds between loss evaluations (they share the cores with training)
 
 const methods = ['hogwild', 'easgd', ...(downpour ? ['downpour'] : [])];
 const progress = new Progress(methods.length * args.replicas.length);
@@ -216,7 +223,7 @@ const svg = lineChart({
 mkdirSync(args.out, { recursive: true });
 const json = {
   date: new Date().toISOString(), machine, load,
-  settings: { rows: args.rows, cols: args.cols, nnz: set.X.indices.length, epochs: args.epochs, replicas: args.replicas, quick: args.quick,
+  settings: { rows: args.rows, cols: args.cols, nnz: set.X.indices.length, epochs: args.epochs, evalEvery, replicas: args.replicas, quick: args.quick,
     hogwild: { lr: HOGWILD_LR }, easgd: { lr: BATCH_LR, batchSize: BATCH, ...EASGD, beta: 0.9 }, downpour: downpour ? { ...DOWNPOUR, batchSize: BATCH } : null },
   runs,
   chart: { file: 'async.svg', series: series.map((s) => s.name) },
