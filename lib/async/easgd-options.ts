@@ -148,12 +148,13 @@ export function checkEasgdOptions(options: unknown): CheckedEasgdOptions {
   const what = o.rho !== undefined ? `alpha = lr · rho = ${alpha}` : `alpha = ${alpha}`;
   // Each exchange moves the worker and the center by α of the gap between them: α ≥ 1 overshoots.
   if (alpha >= 1) throw new RangeError(`${WHERE}: ${what} must be < 1 (each exchange moves both sides by α of the gap between them)`);
-  // The center of synchronous EASGD becomes (1 − β)x̃ + β·mean(x_i) with β = pα: the paper's
-  // analysis needs 0 ≤ β ≤ 1 (a convex combination; its experiments use β = 0.9). Asynchronous
-  // exchanges add up the same way over one round of p pushes.
+  // The center of synchronous EASGD becomes (1 − β)x̃ + β·mean(x_i) with β = pα, a convex
+  // combination only for β ≤ 1 (the paper's experiments use β = 0.9). Asynchronous exchanges add
+  // up the same way over one round of p pushes.
   if (workers * alpha > 1)
-    throw new RangeError(`${WHERE}: beta = workers · alpha = ${workers} · ${alpha} = ${workers * alpha} must be ≤ 1 for stability ` +
-      `(EASGD, Zhang et al. 2015, take β = pα in (0, 1], 0.9 in their experiments); lower ${o.rho !== undefined ? 'rho' : 'alpha'}`);
+    throw new RangeError(`${WHERE}: beta = workers · alpha = ${workers} · ${alpha} = ${workers * alpha} must be ≤ 1 for stability: ` +
+      `the synchronous center update x̃ ← (1 − β)·x̃ + β·mean(x_i) overshoots the workers' mean for β > 1 ` +
+      `(Zhang et al. 2015 take β = pα = 0.9); lower ${o.rho !== undefined ? 'rho' : 'alpha'}`);
   const tau = checkNumber(WHERE, 'tau', o.tau ?? 10, { min: 1, max: 2 ** 31 - 1, integer: true });
   const mode = checkChoice(WHERE, 'mode', o.mode ?? 'async', ['sync', 'async'] as const);
   const momentum = checkNumber(WHERE, 'momentum', o.momentum ?? 0, { min: 0, max: 1, maxExclusive: true });

@@ -254,7 +254,7 @@ export async function runEasgdWorker(transport: ParameterTransport, model: Async
   const worker = checkNumber(where, 'worker', options.worker, { min: 0, max: workers - 1, integer: true });
   const lr = checkNumber(where, 'lr', options.lr ?? 0.01, { min: 0, minExclusive: true });
   const alpha = checkNumber(where, 'alpha', options.alpha ?? 0.9 / workers, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
-  if (workers * alpha > 1) throw new RangeError(`${where}: beta = workers · alpha = ${workers * alpha} must be ≤ 1 for stability (EASGD takes β = pα in (0, 1])`);
+  if (workers * alpha > 1) throw new RangeError(`${where}: beta = workers · alpha = ${workers * alpha} must be ≤ 1 for stability: the synchronous center update (1 − β)·x̃ + β·mean(x_i) overshoots for β > 1 (Zhang et al. 2015 take β = 0.9)`);
   const mode = checkChoice(where, 'mode', options.mode ?? 'async', ['sync', 'async'] as const);
   if (mode === 'sync' && (typeof options.barrier !== 'object' || options.barrier === null || typeof options.barrier.wait !== 'function'))
     throw new TypeError(`${where}: mode 'sync' needs a barrier { wait() } shared by all workers`);
