@@ -4,13 +4,14 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { easgd, runEasgdWorker, type EasgdOptions } from '../lib/index';
+import { createInProcessServer } from '../lib/async/in-process/server';
 import type { AsyncModel } from '../lib/async/model';
 import type { ParameterTransport, Push } from '../lib/async/transport';
 
 const require = createRequire(import.meta.url);
 const MODEL = fileURLToPath(new URL('./helpers/least-squares-model.cjs', import.meta.url));
 const memory = require('./helpers/memory-transport.cjs') as {
-  createMemoryServer(o: { size: number; shards?: number; initial?: Float32Array; delayMs?: number; failAfterPushes?: number }): {
+  createMemoryServer(o: { size: number; shards?: number; initial?: Float32Array; delayMs?: number; failAfterPushes?: number; applyLaterMs?: number }): {
     endpoint: { module: string; config: unknown }; params: Float32Array; versions: Int32Array; pushes(): number;
   };
   openTransport(config: unknown): Promise<ParameterTransport>;
@@ -158,6 +159,26 @@ describe('runEasgdWorker (one worker, in this thread)', () => {
     expect(result.local[0]).toBeCloseTo(x, 5);
   });
 
+  it('sync mode reads each round\'s center only once every push of the previous round is applied', async () => {
+    // The server accepts pushes at once and applies them 5 ms later (like a queueing server); two
+    // workers in this thread share a promise barrier. Round e must read version 2(e − 1) exactly.
+    const model: AsyncModel = { size: 4, examples: 8, gradient(_p, _b, grad) { grad.fill(0.1); return 0; } };
+    const srv = memory.createMemoryServer({ size: 4, applyLaterMs: 5 });
+    let waiting: Array<() => void> = [];
+    const barrier = {
+      wait: () => new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        if (waiting.length === 2) { const all = waiting; waiting = []; all.forEach((f) => f()); }
+      }),
+    };
+    const seen: number[][] = [[], []];
+    await Promise.all([0, 1].map(async (w) => runEasgdWorker(await memory.openTransport(srv.endpoint.config), model, {
+      worker: w, workers: 2, mode: 'sync', barrier, tau: 1, steps: 6, alpha: 0.4, begin: 4 * w, end: 4 * w + 4,
+      onExchange: (info) => seen[w]!.push(info.version),
+    })));
+    expect(seen).toEqual([[0, 2, 4, 6, 8], [0, 2, 4, 6, 8]]);
+  });
+
   it('rejects bad options naming the argument', async () => {
     const model: AsyncModel = { size: 1, examples: 1, gradient: () => 0 };
     const transport = await memory.openTransport(server(1).endpoint.config);
@@ -201,6 +222,20 @@ describe('easgd converges on a convex problem (least squares, 2000 × 10, noise 
     expect(r.history[0]!.loss).toBeCloseTo(createModel(problem).loss(start), 5);
     expect(Math.abs(r.history.at(-1)!.loss - seqLoss)).toBeLessThan(1e-3);
     expect(distance(r.center, best)).toBeLessThan(0.05);
+  });
+
+  it('sync EASGD converges and counts every push on a server that applies pushes after accepting them (in-process owner threads)', async () => {
+    // Owner mode queues a push and applies it on the shard's own thread, so a fetch right after a
+    // push may not see it yet: sync rounds must wait for the versions, or workers would read a
+    // center missing part of the previous round.
+    const srv = createInProcessServer({ size: COLS, shards: 2, rule: 'elastic', mode: 'owner' });
+    try {
+      const r = await easgd(withEpochs({ ...base(srv.endpoint()), mode: 'sync', workers: 2, tau: 1 }));
+      expect(srv.stats().versions).toEqual([2 * (r.steps - 1), 2 * (r.steps - 1)]);
+      expect(Math.abs(r.history.at(-1)!.loss - seqLoss)).toBeLessThan(1e-3);
+    } finally {
+      await srv.close();
+    }
   });
 
   it('sync EASGD: every worker takes part in every round, so the center version is p × rounds', async () => {

@@ -41,6 +41,8 @@ export interface EasgdExchangeInfo {
   staleness: number;
   /** Mean loss of the latest mini-batch. */
   batchLoss: number;
+  /** Version of shard 0 that this exchange read (pushes the shard had applied). */
+  version: number;
 }
 
 /** Options of one worker's loop. */
@@ -205,7 +207,7 @@ export async function easgdWorkerLoop(
         values: shardViews[s]!.diff, readVersion: versions[s]!,
       });
     }
-    o.onExchange?.({ steps, exchanges, staleness, batchLoss });
+    o.onExchange?.({ steps, exchanges, staleness, batchLoss, version: versions[0]! });
   };
 
   let stopped = false;
