@@ -89,6 +89,8 @@ export { hogwildWorkers } from './parallel/hogwild-workers';
 export type { HogwildWorkerModel, HogwildWorkersOptions, HogwildWorkersEpoch } from './parallel/hogwild-workers';
 export { generateSparse, generateRatings, splitRatings } from './data/generate';
 export type { SparseSetOptions, SparseSet, RatingsOptions } from './data/generate';
+export { easgd, runEasgdWorker } from './async/easgd';
+export type { EasgdMode, EasgdOptions, EasgdHistoryEntry, EasgdResult, EasgdBarrier, EasgdExchangeInfo, RunEasgdWorkerOptions, RunEasgdWorkerResult } from './async/easgd';
 // Asynchronous SGD (Downpour, delay-tolerant AdaGrad): the transport contract, the server rules, the in-process server, the delay injector.
 export type { ParameterTransport, Push, PushKind, ShardLayout, ShardRange, TransportStats, ServerRule, ServerRuleName, TransportEndpoint } from './async/transport';
 export type { AsyncModel } from './async/model';
