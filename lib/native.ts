@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { KernelSet } from './kernels';
+import type { KernelSet, PackedKernelSet } from './kernels';
 import type { ObjectiveAddon } from './objectives/addon-types';
 import type { DataAddon } from './data/addon-types';
 import type { TrainAddon } from './train/addon-types';
@@ -37,7 +37,7 @@ export interface NativeInfo {
 }
 
 /** @internal The raw addon: kernels plus a few controls. */
-export interface NativeAddon extends KernelSet, ObjectiveAddon, DataAddon, TrainAddon, HogwildAddon {
+export interface NativeAddon extends KernelSet, PackedKernelSet, ObjectiveAddon, DataAddon, TrainAddon, HogwildAddon {
   info(): Omit<NativeInfo, 'version' | 'binary'>;
   setIsa(isa: string): void;
   setThreads(threads: number): void;
