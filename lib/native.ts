@@ -136,7 +136,7 @@ export function setThreads(threads: number): void {
 
 /**
  * Sets the element count below which a dense kernel call stays on one thread
- * (default 1 048 576, or `DESCENT_PARALLEL_MIN`).
+ * (default 2 097 152, chosen by `node bench/optimizers.mjs --threads-sweep`; or `DESCENT_PARALLEL_MIN`).
  * @param n - a non-negative integer (elements)
  */
 export function setParallelMinElements(n: number): void {

@@ -45,8 +45,15 @@ export async function runThreadsSweep({ descent, addon, optimizers, sizes, base,
           { id: 'one', step, setup: () => { addon.setThreads(1); }, teardown: restore },
           { id: 'split', step, setup: () => { addon.setThreads(threads); addon.setParallelMinElements(0); }, teardown: restore },
         ], { n, ...plan });
-        const one = results.get('one').nsPerElement, split = results.get('split').nsPerElement;
-        rows.push({ optimizer: optimizer.name, bytes: optimizer.bytes, n, oneThread: one, split, speedup: one / split, busyOthers: watch().busyCoresOthers });
+        const one = results.get('one'), split = results.get('split');
+        rows.push({
+          optimizer: optimizer.name, bytes: optimizer.bytes, n,
+          oneThread: one.nsPerElement, split: split.nsPerElement, speedup: one.nsPerElement / split.nsPerElement,
+          // The fastest samples: what each setting does when nothing else preempts it (on a busy
+          // machine two threads rarely get two cores at once, which the medians then mostly show).
+          oneThreadMin: one.minNs, splitMin: split.minNs, speedupMin: one.minNs / split.minNs,
+          busyOthers: watch().busyCoresOthers,
+        });
       } catch (err) {
         failures.push({ phase: 'threads', optimizer: optimizer.name, n, error: String(err?.message ?? err) });
       } finally {
@@ -55,7 +62,22 @@ export async function runThreadsSweep({ descent, addon, optimizers, sizes, base,
       progress.step();
     }
   }
-  return { threads, defaultMin: info.parallelMinElements, rows, failures, cutovers: cutovers(rows) };
+  const cuts = cutovers(rows);
+  return { threads, defaultMin: info.parallelMinElements, rows, failures, cutovers: cuts, suggestion: suggestCutover(cuts) };
+}
+
+/**
+ * The default the measurements argue for, as traffic in bytes (the working set leaving the caches
+ * is what makes a second thread pay) and as elements of Adam's 28 B/element: the median over rules of
+ * the point halfway (geometrically) between the largest size where splitting lost and the smallest
+ * from which it wins. Null when no rule wins.
+ */
+export function suggestCutover(cuts) {
+  const points = cuts.filter((c) => c.fromN !== null).map((c) => (c.lastLossN ? Math.sqrt(c.lastLossN * c.fromN) : c.fromN) * c.bytes);
+  if (points.length === 0) return null;
+  const sorted = points.sort((a, b) => a - b);
+  const bytes = sorted[sorted.length >> 1];
+  return { bytes, adamElements: Math.round(bytes / 28), rulesThatWin: points.length, rules: cuts.length };
 }
 
 /**
@@ -67,8 +89,10 @@ export function cutovers(rows) {
   for (const name of [...new Set(rows.map((r) => r.optimizer))]) {
     const mine = rows.filter((r) => r.optimizer === name).sort((a, b) => a.n - b.n);
     let from = null;
-    for (let i = mine.length - 1; i >= 0 && mine[i].speedup >= WIN_MARGIN; i--) from = mine[i].n;
-    out.push({ optimizer: name, bytes: mine[0].bytes, fromN: from, fromBytes: from === null ? null : from * mine[0].bytes });
+    let i = mine.length - 1;
+    for (; i >= 0 && mine[i].speedup >= WIN_MARGIN; i--) from = mine[i].n;
+    const lastLossN = from !== null && i >= 0 ? mine[i].n : null;
+    out.push({ optimizer: name, bytes: mine[0].bytes, fromN: from, lastLossN, fromBytes: from === null ? null : from * mine[0].bytes });
   }
   return out;
 }
@@ -92,6 +116,25 @@ export function threadsMarkdown(sweep, { title, notes = [] }) {
     lines.push(`| ${c.optimizer} | ${c.bytes} | ${cells.join(' | ')} | ${from} |`);
   }
   lines.push('', '† other processes kept more than 0.25 cores busy during that case.', '');
+  const mib = (b) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+  if (sweep.suggestion) {
+    const s = sweep.suggestion;
+    lines.push(`Suggested cut-over: ${mib(s.bytes)} of traffic per call, i.e. ${s.adamElements} elements for Adam (28 B/el); ` +
+      `${s.rulesThatWin} of ${s.rules} rules win by splitting somewhere in the range. The default is ${sweep.defaultMin} elements.`, '');
+  } else {
+    lines.push(`No rule won by splitting at any measured size on this run; the default stays ${sweep.defaultMin} elements.`, '');
+  }
+  lines.push(`## Best-case speed-up (fastest sample of each setting)`, '');
+  lines.push(`| optimizer | ${sizes.map(label).join(' | ')} |`);
+  lines.push(`| --- | ${sizes.map(() => '---:').join(' | ')} |`);
+  for (const c of sweep.cutovers) {
+    const cells = sizes.map((n) => {
+      const r = sweep.rows.find((x) => x.optimizer === c.optimizer && x.n === n);
+      return r ? formatRatio(r.speedupMin) : '—';
+    });
+    lines.push(`| ${c.optimizer} | ${cells.join(' | ')} |`);
+  }
+  lines.push('');
   lines.push('## ns per element (one thread / split)', '');
   lines.push(`| optimizer | ${sizes.map(label).join(' | ')} |`);
   lines.push(`| --- | ${sizes.map(() => '---:').join(' | ')} |`);
