@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Adam, ParamArena, RMSprop, SGD } from '../lib/index';
+import type { PackedKernelSet } from '../lib/kernels';
+import { addon } from '../lib/native';
 import { allOptimizers, quadraticGrad } from './helpers/optimizers';
 
 /** Many small tensors with distinct sizes, filled deterministically. */
@@ -183,5 +185,57 @@ describe('the fast path of step', () => {
     expect(() => opt.step(new Float32Array(8).fill(1))).toThrow(/non-finite scalar/);
     expect(Array.from(p)).toEqual(Array.from(new Float32Array(8).fill(1)));
     expect(opt.stepCount).toBe(0);
+  });
+});
+
+describe('the packed native kernels reject bad calls without writing', () => {
+  // Required state arrays, optional ones, and scalars of each rule (native/kernels/kernel_args.h).
+  const RULES: Array<[name: keyof PackedKernelSet, required: number, optional: number, scalars: number]> = [
+    ['sgdPacked', 0, 1, 8], ['adagradPacked', 1, 0, 5], ['adadeltaPacked', 2, 0, 7], ['rmspropPacked', 1, 2, 9],
+    ['adamPacked', 2, 1, 10], ['adamaxPacked', 2, 0, 8], ['nadamPacked', 2, 0, 10],
+  ];
+  const raw = addon() as unknown as Record<string, (...args: unknown[]) => void>;
+
+  describe.each(RULES)('%s', (name, required, optional, count) => {
+    const n = 8;
+    const make = () => {
+      const p = Float32Array.from({ length: n }, (_, i) => i + 1);
+      const g = new Float32Array(n).fill(0.5);
+      const slots: Array<Float32Array | null> = [null, null, null];
+      for (let k = 0; k < required; k++) slots[k] = new Float32Array(n).fill(0.25);
+      const scalars = new Float64Array(count).fill(0.5);
+      return { p, g, slots, scalars };
+    };
+    const cases: Array<[what: string, build: (c: ReturnType<typeof make>) => unknown[], error: RegExp]> = [
+      ['scalars in a Float32Array', (c) => [c.p, c.g, ...c.slots, new Float32Array(count)], /scalars must be a Float64Array/],
+      ['one scalar too few', (c) => [c.p, c.g, ...c.slots, c.scalars.subarray(1)], /scalars has/],
+      ['one scalar too many', (c) => [c.p, c.g, ...c.slots, new Float64Array(count + 1)], /scalars has/],
+      ['a NaN scalar', (c) => { c.scalars[count - 1] = NaN; return [c.p, c.g, ...c.slots, c.scalars]; }, /must be finite/],
+      ['a state array of the wrong length', (c) => [c.p, c.g, ...c.slots.map((s, k) => (k === 0 ? new Float32Array(n + 1) : s)), c.scalars], /elements, expected/],
+      ['a state array that is an Int8Array', (c) => [c.p, c.g, ...c.slots.map((s, k) => (k === 0 ? new Int8Array(n * 4) : s)), c.scalars], /must be a Float32Array/],
+      ['a gradient that overlaps a state array', (c) => {
+        const shared = new Float32Array(2 * n);
+        const slots = c.slots.map((s, k) => (k === 0 ? shared.subarray(0, n) : s));
+        return [c.p, shared.subarray(n / 2, n / 2 + n), ...slots, c.scalars];
+      }, /must not share memory/],
+      ['params as a list but grads as one array', (c) => [[c.p], c.g, ...c.slots, c.scalars], /grads must be an array/],
+      ['too few arguments', (c) => [c.p, c.g], /must be a Float64Array/],
+    ];
+    if (required + optional < 3) cases.push(['an array in a slot the rule does not read', (c) => [c.p, c.g, ...c.slots.map((s, k) => (k === 2 ? new Float32Array(n) : s)), c.scalars], /unused state slots must be null/]);
+
+    it.each(cases)('throws for %s and leaves every array as it was', (_what, build, error) => {
+      const c = make();
+      const args = build(c);
+      const before = args.filter((a): a is Float32Array => a instanceof Float32Array).map((a) => Array.from(a));
+      expect(() => raw[name]!(...args)).toThrow(error);
+      expect(args.filter((a): a is Float32Array => a instanceof Float32Array).map((a) => Array.from(a))).toEqual(before);
+    });
+
+    it('updates params in place for a valid call', () => {
+      const c = make();
+      const before = Array.from(c.p);
+      raw[name]!(c.p, c.g, ...c.slots, c.scalars);
+      expect(Array.from(c.p)).not.toEqual(before);
+    });
   });
 });
