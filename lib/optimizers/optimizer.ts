@@ -121,6 +121,8 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
   private readonly kernels: KernelSet;
   /** The packed native kernels, when the fast path may run (native backend, nonFinite 'propagate'). */
   private readonly packed: PackedKernelSet | null;
+  /** The gradient a one-parameter fast step last checked against the parameter (see stepFast). */
+  private lastSingleGrad: Float32Array | null = null;
   private readonly fast: FastState = {
     options: null, arenas: null, kernel: '', fn: null, slots: [null, null, null], scalars: new Float64Array(0),
   };
@@ -291,7 +293,13 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     if (n === 1) {
       const g0 = grads instanceof Float32Array ? grads : Array.isArray(grads) && grads.length === 1 ? grads[0] : null;
       const p0 = ps[0]!, len = this.lengths[0]!;
-      if (!(g0 instanceof Float32Array) || g0.length !== len || p0.length !== len || overlaps(g0, p0)) return false;
+      if (!(g0 instanceof Float32Array) || g0.length !== len || p0.length !== len) return false;
+      // A view's buffer and offset never change: the gradient of the last fast step needs no new
+      // overlap test (reading .buffer twice is a fair part of a small step's cost).
+      if (g0 !== this.lastSingleGrad) {
+        if (overlaps(g0, p0)) return false;
+        this.lastSingleGrad = g0;
+      }
       p = p0;
       g = g0;
     } else {
