@@ -208,6 +208,8 @@ async function manyTensors() {
   result.notes.push(`Native: ${info.isa}, up to ${info.threads} threads for calls of at least ${info.parallelMinElements} elements.`);
   if (load.busyCoresOthers !== null)
     result.notes.push(`Machine: ${machineInfo(info).cpuModel}, ${info.hardwareThreads} cores; other processes kept ${load.busyCoresOthers} cores busy on average during this ${load.seconds} s run.`);
+  if (load.busyCoresOthers !== null && load.busyCoresOthers > 0.25)
+    result.notes.push('Warning: other processes shared the CPU during this run; expect noisy numbers, rerun on a quiet machine.');
   const md = manyTensorsMarkdown(result, `descent: many small tensors${args.quick ? ' (quick)' : ''}`);
   const chart = manyTensorsChart(result);
   const json = {
@@ -235,6 +237,8 @@ async function threadsSweep() {
   if (load.busyCoresOthers !== null)
     notes.push(`Machine: ${machineInfo(info).cpuModel}, ${info.hardwareThreads} cores; other processes kept ${load.busyCoresOthers} cores busy on average during this ${load.seconds} s run.`);
   for (const f of sweep.failures) notes.push(`FAILED: ${f.optimizer} n=${f.n}: ${f.error}`);
+  if (load.busyCoresOthers !== null && load.busyCoresOthers > 0.25)
+    notes.push('Warning: other processes shared the CPU during this run, so two threads seldom had two cores; rerun on a quiet machine before moving the default.');
   const md = threadsMarkdown(sweep, { title: `descent: one thread vs ${sweep.threads} per call${args.quick ? ' (quick)' : ''}`, notes });
   const json = { schema: 'descent-bench-threads/1', date: new Date().toISOString(), argv: process.argv.slice(2), quick: args.quick, machine: { ...machineInfo(info), load }, ...sweep };
   writeFileSync(join(outDir, 'threads.json'), `${JSON.stringify(json, null, 2)}\n`);

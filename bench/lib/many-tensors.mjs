@@ -16,14 +16,14 @@ export const MANY_SHAPE_QUICK = { count: 20, size: 50 };
 
 /** Display names and calls per step of each contender, in table order. */
 const ROWS = [
-  ['one-tensor', 'descent: one tensor of count·size elements', () => 1],
-  ['arena', 'descent: ParamArena (one buffer)', () => 1],
-  ['separate', 'descent: separate arrays, one optimizer', () => 1],
-  ['per-tensor', 'descent: one optimizer per tensor', (s) => s.count],
-  ['tfjs-wasm', 'tfjs-wasm: one variable per tensor', () => 1],
-  ['tfjs-cpu', 'tfjs-cpu: one variable per tensor', () => 1],
-  ['torch-foreach-off', 'torch: one parameter per tensor, foreach=False', () => 1],
-  ['torch-foreach-on', 'torch: one parameter per tensor, foreach=True', () => 1],
+  ['one-tensor', (s) => `descent: one tensor of ${s.count * s.size} elements`, () => 1],
+  ['arena', () => 'descent: ParamArena (one buffer)', () => 1],
+  ['separate', () => 'descent: separate arrays, one optimizer', () => 1],
+  ['per-tensor', () => 'descent: one optimizer per tensor', (s) => s.count],
+  ['tfjs-wasm', () => 'tfjs-wasm: one variable per tensor', () => 1],
+  ['tfjs-cpu', () => 'tfjs-cpu: one variable per tensor', () => 1],
+  ['torch-foreach-off', () => 'torch: one parameter per tensor, foreach=False', () => 1],
+  ['torch-foreach-on', () => 'torch: one parameter per tensor, foreach=True', () => 1],
 ];
 
 /** The four descent contenders on their own copies of the data. */
@@ -163,7 +163,7 @@ export async function runManyTensors({ descent, optimizer, shape, base, plan, pe
   const single = rows.get('one-tensor');
   const ordered = ROWS.filter(([id]) => rows.has(id)).map(([id, label, calls]) => {
     const r = rows.get(id);
-    return { ...r, label, callsPerStep: calls(shape), vsOneTensor: r.nsPerElement / single.nsPerElement };
+    return { ...r, label: label(shape), callsPerStep: calls(shape), vsOneTensor: r.nsPerElement / single.nsPerElement };
   });
   return { optimizer: optimizer.name, shape, rows: ordered, notes };
 }

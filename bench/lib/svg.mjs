@@ -153,7 +153,8 @@ export function logBarChart({ title, xLabel, bars, width = 960 }) {
     const w = Math.max(1, sx(b.value) - m.left);
     out.push(`<text x="${m.left - 8}" y="${fmt(y + barHeight / 2 + 4)}" text-anchor="end">${escapeXml(b.name)}</text>`);
     out.push(`<rect data-series="${escapeXml(b.name)}" x="${m.left}" y="${y}" width="${fmt(w)}" height="${barHeight}" fill="${color}"><title>${escapeXml(`${b.name}: ${b.value.toPrecision(3)}`)}</title></rect>`);
-    out.push(`<text x="${fmt(m.left + w + 6)}" y="${fmt(y + barHeight / 2 + 4)}">${escapeXml(b.value.toPrecision(3))}</text>`);
+    const shown = b.value >= 100 ? String(Math.round(b.value)) : b.value.toPrecision(3);
+    out.push(`<text x="${fmt(m.left + w + 6)}" y="${fmt(y + barHeight / 2 + 4)}">${escapeXml(shown)}</text>`);
   });
   out.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#333333"/>`);
   out.push(`<text x="${fmt(m.left + pw / 2)}" y="${height - 18}" text-anchor="middle" font-size="13">${escapeXml(xLabel)}</text>`);
