@@ -156,7 +156,8 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     const { compat: _c, backend: _b, nonFinite: _n, ...hyper } = options;
     const base = { ...this.defaults(compat), ...hyper } as G;
     this.kernels = backend === 'native' ? addon() : referenceKernels;
-    this.packed = backend === 'native' && nonFinite === 'propagate' ? addon() : null;
+    // A binary built before the packed kernels existed simply keeps every step on the general path.
+    this.packed = backend === 'native' && nonFinite === 'propagate' && typeof addon().adamPacked === 'function' ? addon() : null;
 
     for (const [gi, group] of this.normaliseGroups(params).entries()) {
       const { params: ps, ...own } = group;
