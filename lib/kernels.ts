@@ -49,5 +49,27 @@ export interface KernelSet {
   firstNonFinite(a: F32): number;
 }
 
+/**
+ * The native addon's packed form of each dense kernel: `(params, grads, state0, state1, state2,
+ * scalars)`, the state arrays in {@link KernelSet} order with unused slots null, and every per-step
+ * scalar (flags as 0/1) in one Float64Array. Same math as the unpacked call, far fewer Node-API
+ * argument reads; optimizers use it on their hot path. params/grads may be lists, as for the
+ * unpacked call.
+ * @internal
+ */
+export type PackedKernel = (p: F32 | readonly F32[], g: F32 | readonly F32[], s0: OptF32, s1: OptF32, s2: OptF32,
+  scalars: Float64Array) => void;
+
+/** @internal */
+export interface PackedKernelSet {
+  sgdPacked: PackedKernel;
+  adagradPacked: PackedKernel;
+  adadeltaPacked: PackedKernel;
+  rmspropPacked: PackedKernel;
+  adamPacked: PackedKernel;
+  adamaxPacked: PackedKernel;
+  nadamPacked: PackedKernel;
+}
+
 /** Which implementation an optimizer calls: the native SIMD kernels or the TypeScript reference. */
 export type Backend = 'native' | 'js';

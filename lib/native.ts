@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { KernelSet } from './kernels';
+import type { KernelSet, PackedKernelSet } from './kernels';
 import type { ObjectiveAddon } from './objectives/addon-types';
 import type { DataAddon } from './data/addon-types';
 import type { TrainAddon } from './train/addon-types';
@@ -37,7 +37,7 @@ export interface NativeInfo {
 }
 
 /** @internal The raw addon: kernels plus a few controls. */
-export interface NativeAddon extends KernelSet, ObjectiveAddon, DataAddon, TrainAddon, HogwildAddon {
+export interface NativeAddon extends KernelSet, PackedKernelSet, ObjectiveAddon, DataAddon, TrainAddon, HogwildAddon {
   info(): Omit<NativeInfo, 'version' | 'binary'>;
   setIsa(isa: string): void;
   setThreads(threads: number): void;
@@ -136,7 +136,7 @@ export function setThreads(threads: number): void {
 
 /**
  * Sets the element count below which a dense kernel call stays on one thread
- * (default 1 048 576, or `DESCENT_PARALLEL_MIN`).
+ * (default 2 097 152, chosen by `node bench/optimizers.mjs --threads-sweep`; or `DESCENT_PARALLEL_MIN`).
  * @param n - a non-negative integer (elements)
  */
 export function setParallelMinElements(n: number): void {

@@ -19,6 +19,18 @@ interface BenchJson {
   results: BenchRecord[];
 }
 
+interface ManyJson {
+  shape: { count: number; size: number };
+  rows: Array<{ id: string; usPerStep: number }>;
+  chart: { series: string[] };
+}
+
+interface ThreadsJson {
+  threads: number;
+  rows: Array<{ optimizer: string; n: number; oneThread: number; split: number; speedup: number }>;
+  cutovers: Array<{ optimizer: string; fromN: number | null }>;
+}
+
 function runBench(args: string[]): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [SCRIPT, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
 }
@@ -59,8 +71,24 @@ describe('bench/optimizers.mjs --quick --no-peers', () => {
     for (const name of OPTIMIZERS) expect(run.stdout).toMatch(new RegExp(`^\\| ${name} \\| `, 'm'));
   });
 
-  it('writes the same table to latest.md', () => {
-    expect(readFileSync(join(outDir, 'latest.md'), 'utf8')).toBe(run.stdout);
+  it('writes the same table to latest.md, and prints it first', () => {
+    expect(run.stdout.startsWith(readFileSync(join(outDir, 'latest.md'), 'utf8'))).toBe(true);
+  });
+
+  it('then compares many small tensors: a row per descent layout, in Markdown, JSON and a bar chart', () => {
+    const md = readFileSync(join(outDir, 'many-tensors.md'), 'utf8');
+    expect(run.stdout.endsWith(md)).toBe(true);
+    for (const row of ['one tensor', 'ParamArena', 'separate arrays', 'one optimizer per tensor'])
+      expect(md).toMatch(new RegExp(`^\\| descent: [^|]*${row}`, 'm'));
+    expect(md).toMatch(/^Target: the arena within 2× of one \d+-element tensor: /m);
+    const json = JSON.parse(readFileSync(join(outDir, 'many-tensors.json'), 'utf8')) as ManyJson;
+    expect(json.shape.count * json.shape.size).toBeGreaterThan(0);
+    expect(json.rows.map((r) => r.id)).toEqual(['one-tensor', 'arena', 'separate', 'per-tensor']);
+    for (const r of json.rows) expect(r.usPerStep, r.id).toBeGreaterThan(0);
+    const svg = readFileSync(join(outDir, 'many-tensors.svg'), 'utf8');
+    expect(tagsBalance(svg)).toBe(true);
+    const bars = [...svg.matchAll(/<rect data-series="([^"]*)"/g)].map((m) => m[1]);
+    expect(bars).toEqual(json.chart.series);
   });
 
   it('writes JSON with machine information and a positive finite timing for every result', () => {
@@ -97,7 +125,37 @@ describe('bench/optimizers.mjs --quick --no-peers', () => {
   });
 });
 
+describe('bench/optimizers.mjs --threads-sweep', () => {
+  it('measures one thread against all threads per optimizer and size and writes threads.md and threads.json', () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'descent-bench-threads-'));
+    try {
+      const r = runBench(['--threads-sweep', '--quick', '--only', 'sgd,adam', '--sizes', '2e3,4e3', '--out', outDir]);
+      expect(r.status).toBe(0);
+      const md = readFileSync(join(outDir, 'threads.md'), 'utf8');
+      expect(r.stdout).toBe(md);
+      for (const name of ['SGD', 'Adam']) expect(md).toMatch(new RegExp(`^\\| ${name} \\| \\d+ \\| `, 'm'));
+      const json = JSON.parse(readFileSync(join(outDir, 'threads.json'), 'utf8')) as ThreadsJson;
+      expect(json.rows).toHaveLength(4);
+      for (const row of json.rows) {
+        expect(row.oneThread).toBeGreaterThan(0);
+        expect(row.split).toBeGreaterThan(0);
+        expect(row.speedup).toBeCloseTo(row.oneThread / row.split, 10);
+      }
+      expect(json.cutovers.map((c) => c.optimizer)).toEqual(['SGD', 'Adam']);
+      expect(existsSync(join(outDir, 'latest.json'))).toBe(false);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('bench/optimizers.mjs arguments', () => {
+  it('rejects --many-tensors together with --threads-sweep', () => {
+    const r = runBench(['--many-tensors', '--threads-sweep']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('exclude each other');
+  });
+
   it('rejects an unknown flag with status 2 and the usage', () => {
     const r = runBench(['--bogus']);
     expect(r.status).toBe(2);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Adam, ParamArena, RMSprop, SGD } from '../lib/index';
+import type { PackedKernelSet } from '../lib/kernels';
+import { addon } from '../lib/native';
 import { allOptimizers, quadraticGrad } from './helpers/optimizers';
 
 /** Many small tensors with distinct sizes, filled deterministically. */
@@ -79,5 +81,161 @@ describe('ParamArena', () => {
     expect(() => new ParamArena({ w: -1 })).toThrow(RangeError);
     expect(() => new ParamArena([['w', 2], ['w', 3]])).toThrow(/appears twice/);
     expect(() => new ParamArena({ w: 2 }).param('v')).toThrow(/no tensor named 'v'/);
+  });
+});
+
+/**
+ * The native hot path (one group, nonFinite 'propagate') skips checks it can answer cheaply and
+ * packs the scalars into one array. nonFinite 'skip' with finite gradients means the same update but
+ * always takes the general path, so it is the oracle here.
+ */
+describe('the fast path of step', () => {
+  type Layout = 'one tensor' | 'arena' | 'separate arrays';
+  const layouts: Layout[] = ['one tensor', 'arena', 'separate arrays'];
+
+  /** Parameters and reused gradient arrays in one of the three layouts, filled the same way. */
+  function setup(layout: Layout): { params: Float32Array[]; grads: Float32Array[]; gradBuffer: ArrayBufferLike } {
+    if (layout === 'one tensor') {
+      const p = Float32Array.from({ length: 37 }, (_, j) => Math.sin(j) * 3);
+      return { params: [p], grads: [new Float32Array(37)], gradBuffer: new ArrayBuffer(0) };
+    }
+    const base = tensors(9);
+    if (layout === 'separate arrays') return { params: base, grads: base.map((t) => new Float32Array(t.length)), gradBuffer: new ArrayBuffer(0) };
+    const arena = new ParamArena(base.map((t, i) => [`t${i}`, t.length] as const));
+    arena.params().forEach((v, i) => v.set(base[i]!));
+    return { params: arena.params(), grads: arena.gradList(), gradBuffer: arena.grads.buffer };
+  }
+
+  describe.each(allOptimizers)('%s', (_name, make) => {
+    it.each(layouts)('matches the general path bit for bit with %s, across option changes, reset and loadStateDict', (layout) => {
+      const fast = setup(layout), slow = setup(layout);
+      const optFast = make(fast.params, {});
+      const optSlow = make(slow.params, { nonFinite: 'skip' });
+      const stepBoth = () => {
+        for (const run of [fast, slow]) run.params.forEach((p, i) => quadraticGrad(p, run.grads[i]));
+        optFast.step(fast.grads);
+        optSlow.step(slow.grads);
+      };
+      for (let k = 0; k < 6; k++) stepBoth();
+      optFast.lr = optSlow.lr = optFast.lr * 0.5;
+      for (let k = 0; k < 4; k++) stepBoth();
+      const saved = optFast.stateDict();
+      for (let k = 0; k < 3; k++) stepBoth();
+      optFast.reset();
+      optSlow.reset();
+      for (let k = 0; k < 3; k++) stepBoth();
+      optFast.loadStateDict(saved);
+      optSlow.loadStateDict(saved);
+      for (let k = 0; k < 5; k++) stepBoth();
+      expect(fast.params.map((p) => Array.from(p))).toEqual(slow.params.map((p) => Array.from(p)));
+      expect(optFast.stateDict()).toEqual({ ...optSlow.stateDict() });
+      expect(optFast.stats.steps).toBe(optSlow.stats.steps);
+    });
+  });
+
+  it('creates state an option switches on between fast steps (amsgrad) and uses it', () => {
+    const fast = setup('arena'), slow = setup('arena');
+    const a = new Adam(fast.params, {}), b = new Adam(slow.params, { nonFinite: 'skip' });
+    for (let k = 0; k < 8; k++) {
+      if (k === 3) { a.setOption('amsgrad', true); b.setOption('amsgrad', true); }
+      for (const run of [fast, slow]) run.params.forEach((p, i) => quadraticGrad(p, run.grads[i]));
+      a.step(fast.grads);
+      b.step(slow.grads);
+    }
+    expect(a.stateOf(2).maxExpAvgSq).toBeDefined();
+    expect(fast.params.map((p) => Array.from(p))).toEqual(slow.params.map((p) => Array.from(p)));
+  });
+
+  it('notices a gradient arena detached after fast steps, and changes nothing', () => {
+    const run = setup('arena');
+    const opt = new Adam(run.params, {});
+    opt.step(run.grads);
+    opt.step(run.grads);
+    structuredClone(run.gradBuffer, { transfer: [run.gradBuffer as ArrayBuffer] });
+    const before = run.params.map((p) => Array.from(p));
+    expect(() => opt.step(run.grads)).toThrow(/detached/);
+    expect(run.params.map((p) => Array.from(p))).toEqual(before);
+    expect(opt.stepCount).toBe(2);
+  });
+
+  it('checks a gradient list with one array swapped after fast steps in full', () => {
+    const run = setup('separate arrays');
+    const opt = new SGD(run.params, { lr: 0.1 });
+    opt.step(run.grads);
+    const before = run.params.map((p) => Array.from(p));
+    const swapped = [...run.grads];
+    swapped[3] = run.params[3]!;
+    expect(() => opt.step(swapped)).toThrow(/grads\[3\] shares memory with params\[3\]/);
+    expect(run.params.map((p) => Array.from(p))).toEqual(before);
+  });
+
+  it('rejects a gradient that is a view of the optimizer state, changing nothing', () => {
+    const p = Float32Array.from({ length: 16 }, (_, j) => j);
+    const opt = new Adam(p, {});
+    opt.step(new Float32Array(16).fill(1));
+    const before = Array.from(p);
+    expect(() => opt.step(opt.stateOf(0).expAvg)).toThrow(RangeError);
+    expect(Array.from(p)).toEqual(before);
+    expect(opt.stepCount).toBe(1);
+  });
+
+  it('still reports a non-finite per-step scalar by name, before writing anything', () => {
+    const p = new Float32Array(8).fill(1);
+    const opt = new Adam(p, { lr: 1e308 });
+    expect(() => opt.step(new Float32Array(8).fill(1))).toThrow(/non-finite scalar/);
+    expect(Array.from(p)).toEqual(Array.from(new Float32Array(8).fill(1)));
+    expect(opt.stepCount).toBe(0);
+  });
+});
+
+describe('the packed native kernels reject bad calls without writing', () => {
+  // Required state arrays, optional ones, and scalars of each rule (native/kernels/kernel_args.h).
+  const RULES: Array<[name: keyof PackedKernelSet, required: number, optional: number, scalars: number]> = [
+    ['sgdPacked', 0, 1, 8], ['adagradPacked', 1, 0, 5], ['adadeltaPacked', 2, 0, 7], ['rmspropPacked', 1, 2, 9],
+    ['adamPacked', 2, 1, 10], ['adamaxPacked', 2, 0, 8], ['nadamPacked', 2, 0, 10],
+  ];
+  const raw = addon() as unknown as Record<string, (...args: unknown[]) => void>;
+
+  describe.each(RULES)('%s', (name, required, optional, count) => {
+    const n = 8;
+    const make = () => {
+      const p = Float32Array.from({ length: n }, (_, i) => i + 1);
+      const g = new Float32Array(n).fill(0.5);
+      const slots: Array<Float32Array | null> = [null, null, null];
+      for (let k = 0; k < required; k++) slots[k] = new Float32Array(n).fill(0.25);
+      const scalars = new Float64Array(count).fill(0.5);
+      return { p, g, slots, scalars };
+    };
+    const cases: Array<[what: string, build: (c: ReturnType<typeof make>) => unknown[], error: RegExp]> = [
+      ['scalars in a Float32Array', (c) => [c.p, c.g, ...c.slots, new Float32Array(count)], /scalars must be a Float64Array/],
+      ['one scalar too few', (c) => [c.p, c.g, ...c.slots, c.scalars.subarray(1)], /scalars has/],
+      ['one scalar too many', (c) => [c.p, c.g, ...c.slots, new Float64Array(count + 1)], /scalars has/],
+      ['a NaN scalar', (c) => { c.scalars[count - 1] = NaN; return [c.p, c.g, ...c.slots, c.scalars]; }, /must be finite/],
+      ['a state array of the wrong length', (c) => [c.p, c.g, ...c.slots.map((s, k) => (k === 0 ? new Float32Array(n + 1) : s)), c.scalars], /elements, expected/],
+      ['a state array that is an Int8Array', (c) => [c.p, c.g, ...c.slots.map((s, k) => (k === 0 ? new Int8Array(n * 4) : s)), c.scalars], /must be a Float32Array/],
+      ['a gradient that overlaps a state array', (c) => {
+        const shared = new Float32Array(2 * n);
+        const slots = c.slots.map((s, k) => (k === 0 ? shared.subarray(0, n) : s));
+        return [c.p, shared.subarray(n / 2, n / 2 + n), ...slots, c.scalars];
+      }, /must not share memory/],
+      ['params as a list but grads as one array', (c) => [[c.p], c.g, ...c.slots, c.scalars], /grads must be an array/],
+      ['too few arguments', (c) => [c.p, c.g], /must be a Float64Array/],
+    ];
+    if (required + optional < 3) cases.push(['an array in a slot the rule does not read', (c) => [c.p, c.g, ...c.slots.map((s, k) => (k === 2 ? new Float32Array(n) : s)), c.scalars], /unused state slots must be null/]);
+
+    it.each(cases)('throws for %s and leaves every array as it was', (_what, build, error) => {
+      const c = make();
+      const args = build(c);
+      const before = args.filter((a): a is Float32Array => a instanceof Float32Array).map((a) => Array.from(a));
+      expect(() => raw[name]!(...args)).toThrow(error);
+      expect(args.filter((a): a is Float32Array => a instanceof Float32Array).map((a) => Array.from(a))).toEqual(before);
+    });
+
+    it('updates params in place for a valid call', () => {
+      const c = make();
+      const before = Array.from(c.p);
+      raw[name]!(c.p, c.g, ...c.slots, c.scalars);
+      expect(Array.from(c.p)).not.toEqual(before);
+    });
   });
 });

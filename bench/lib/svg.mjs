@@ -107,3 +107,57 @@ export function logLogChart({ title, xLabel, yLabel, series, width = 960, height
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
+
+/**
+ * Renders a horizontal bar chart on a logarithmic value axis (the values span decades: native
+ * microseconds next to tfjs-cpu milliseconds). Every bar is a <rect> tagged with data-series.
+ * @param {object} spec
+ * @param {string} spec.title
+ * @param {string} spec.xLabel the value axis
+ * @param {{name: string, value: number, color?: string}[]} spec.bars top to bottom; bars without a
+ *   positive finite value are dropped
+ * @param {number} [spec.width]
+ * @returns {string} a complete SVG document
+ */
+export function logBarChart({ title, xLabel, bars, width = 960 }) {
+  const clean = bars.filter((b) => b.value > 0 && Number.isFinite(b.value));
+  const [x0, x1] = clean.length ? decadeRange(Math.min(...clean.map((b) => b.value)), Math.max(...clean.map((b) => b.value))) : [0, 1];
+  const labelWidth = Math.max(120, 20 + 7 * Math.max(0, ...clean.map((b) => String(b.name).length)));
+  const barHeight = 24;
+  const m = { left: labelWidth, right: 90, top: 50, bottom: 60 };
+  const ph = clean.length * (barHeight + 8) + 8;
+  const height = m.top + ph + m.bottom;
+  const pw = width - m.left - m.right;
+  const sx = (x) => m.left + ((Math.log10(x) - x0) / (x1 - x0)) * pw;
+
+  const out = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
+  out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
+  out.push(`<text x="${fmt(m.left + pw / 2)}" y="28" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(title)}</text>`);
+  const grid = [];
+  for (let e = x0; e <= x1; e++) {
+    const x = fmt(sx(10 ** e));
+    grid.push(`<line x1="${x}" y1="${m.top}" x2="${x}" y2="${m.top + ph}" stroke="#cccccc"/>`);
+    grid.push(`<text x="${x}" y="${m.top + ph + 18}" text-anchor="middle">${decadeLabel(e)}</text>`);
+    if (e < x1) {
+      for (let k = 2; k <= 9; k++) {
+        const xk = fmt(sx(k * 10 ** e));
+        grid.push(`<line x1="${xk}" y1="${m.top}" x2="${xk}" y2="${m.top + ph}" stroke="#eeeeee"/>`);
+      }
+    }
+  }
+  out.push(`<g class="grid">${grid.join('')}</g>`);
+  clean.forEach((b, i) => {
+    const color = b.color ?? PALETTE[i % PALETTE.length];
+    const y = m.top + 8 + i * (barHeight + 8);
+    const w = Math.max(1, sx(b.value) - m.left);
+    out.push(`<text x="${m.left - 8}" y="${fmt(y + barHeight / 2 + 4)}" text-anchor="end">${escapeXml(b.name)}</text>`);
+    out.push(`<rect data-series="${escapeXml(b.name)}" x="${m.left}" y="${y}" width="${fmt(w)}" height="${barHeight}" fill="${color}"><title>${escapeXml(`${b.name}: ${b.value.toPrecision(3)}`)}</title></rect>`);
+    const shown = b.value >= 100 ? String(Math.round(b.value)) : b.value.toPrecision(3);
+    out.push(`<text x="${fmt(m.left + w + 6)}" y="${fmt(y + barHeight / 2 + 4)}">${escapeXml(shown)}</text>`);
+  });
+  out.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#333333"/>`);
+  out.push(`<text x="${fmt(m.left + pw / 2)}" y="${height - 18}" text-anchor="middle" font-size="13">${escapeXml(xLabel)}</text>`);
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}

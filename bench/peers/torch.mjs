@@ -87,6 +87,63 @@ class TorchServer {
 }
 
 /**
+ * Starts torch_optim.py for one configuration and waits for its hello.
+ * @returns {Promise<{server: TorchServer, child: object, hello: object} | {error: string}>}
+ */
+async function startTorch(config, files, maxN) {
+  const arg = JSON.stringify({ ...files, maxN, threads: config.threads });
+  const child = spawn(PYTHON, [SCRIPT, arg], { env: { ...process.env, ...config.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const server = new TorchServer(child);
+  try {
+    return { server, child, hello: await server.next() };
+  } catch (err) {
+    server.close();
+    return { error: err.message };
+  }
+}
+
+/**
+ * Times torch.optim over many parameter tensors (`count` × `size` elements, the data's first
+ * count·size values) with foreach off and on, each interleaved with a native contender.
+ * @param {object} ctx
+ * @param {object} ctx.config a torchConfigs() entry
+ * @param {string} ctx.optimizer the optimizer's name
+ * @param {{count: number, size: number}} ctx.shape
+ * @param {{paramsFile: string, gradsFile: string}} ctx.files
+ * @param {() => object} ctx.nativeContender builds the paired native contender (id 'native')
+ * @param {object} ctx.plan timing plan
+ * @returns {Promise<{results: Map<string, Map<string, object>>, meta: object} | {error: string}>} per
+ *   foreach variant ('torch-foreach-off', 'torch-foreach-on'): the interleaved results
+ */
+export async function runTorchMany({ config, optimizer, shape, files, nativeContender, plan }) {
+  const n = shape.count * shape.size;
+  const started = await startTorch(config, files, n);
+  if (started.error) return { error: started.error };
+  const { server, hello } = started;
+  const results = new Map();
+  try {
+    for (const foreach of [false, true]) {
+      const id = `torch-foreach-${foreach ? 'on' : 'off'}`;
+      const peer = {
+        id,
+        calibrate: () => server.request({ cmd: 'openMany', optimizer, ...shape, foreach, targetMs: plan.targetMs }),
+        sample: async (steps) => (await server.request({ cmd: 'sample', steps })).ns,
+      };
+      try {
+        results.set(id, await measureInterleaved([peer, nativeContender()], { n, ...plan }));
+        await server.request({ cmd: 'close' });
+      } catch (err) {
+        results.set(id, { error: err.message });
+        if (server.exited) break;
+      }
+    }
+  } finally {
+    server.close();
+  }
+  return { results, meta: { torch: hello.torch, python: hello.python, threadsUsed: hello.threadsUsed } };
+}
+
+/**
  * Times torch.optim for one allocator configuration, each case interleaved with our native optimizer.
  * @param {object} ctx
  * @param {{impl: string, label: string, env: Record<string, string>, threads: number}} ctx.config
@@ -101,16 +158,9 @@ class TorchServer {
  * @returns {Promise<{records: object[], failures: object[], meta: object} | {error: string}>}
  */
 export async function runTorch({ config, descent, optimizers, sizes, base, files, plan, progress }) {
-  const arg = JSON.stringify({ ...files, maxN: Math.max(...sizes), threads: config.threads });
-  const child = spawn(PYTHON, [SCRIPT, arg], { env: { ...process.env, ...config.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  const server = new TorchServer(child);
-  let hello;
-  try {
-    hello = await server.next();
-  } catch (err) {
-    server.close();
-    return { error: err.message };
-  }
+  const started = await startTorch(config, files, Math.max(...sizes));
+  if (started.error) return { error: started.error };
+  const { server, child, hello } = started;
   const records = [];
   const failures = [];
   try {

@@ -6,6 +6,9 @@ stdout per JSON line on stdin, so that Node can interleave its own samples with 
   (start)                                   -> {"ready": true, "torch", "python", "threadsDefault", "threadsUsed"}
                                                or {"error"} when torch cannot be imported (then exits)
   {"cmd": "open", "optimizer", "n", "targetMs"} -> {"stepsPerSample", "perStepNs"}  (builds and calibrates)
+  {"cmd": "openMany", "optimizer", "count", "size", "foreach", "targetMs"}
+                                            -> as "open", for `count` parameters of `size` elements
+                                               (consecutive slices of the data), foreach as given
   {"cmd": "sample", "steps"}                -> {"ns"}  (wall time of that many optimizer.step() calls)
   {"cmd": "close"}                          -> {"ok": true}
 A failed request answers {"error"}. The timing loop runs here (time.perf_counter), so no
@@ -16,25 +19,26 @@ import sys
 import time
 
 
-def make_optimizer(torch, name, params):
-    # PyTorch's defaults, as the descent classes use them; SGD needs an explicit lr.
+def make_optimizer(torch, name, params, **extra):
+    # PyTorch's defaults, as the descent classes use them; SGD needs an explicit lr. `extra` carries
+    # foreach for the many-tensor cases (absent: torch's own default).
     optim = torch.optim
     if name == "SGD":
-        return optim.SGD(params, lr=1e-3)
+        return optim.SGD(params, lr=1e-3, **extra)
     if name == "Momentum":
-        return optim.SGD(params, lr=1e-3, momentum=0.9)
+        return optim.SGD(params, lr=1e-3, momentum=0.9, **extra)
     if name == "Nesterov":
-        return optim.SGD(params, lr=1e-3, momentum=0.9, nesterov=True)
+        return optim.SGD(params, lr=1e-3, momentum=0.9, nesterov=True, **extra)
     if name == "Adagrad":
-        return optim.Adagrad(params)
+        return optim.Adagrad(params, **extra)
     if name == "Adadelta":
-        return optim.Adadelta(params)
+        return optim.Adadelta(params, **extra)
     if name == "RMSprop":
-        return optim.RMSprop(params)
+        return optim.RMSprop(params, **extra)
     if name == "Adam":
-        return optim.Adam(params)
+        return optim.Adam(params, **extra)
     if name == "AdamW":
-        return optim.AdamW(params)
+        return optim.AdamW(params, **extra)
     raise ValueError("no torch optimizer for " + name)
 
 
@@ -99,6 +103,16 @@ def main():
                 p = torch.nn.Parameter(all_params[:n].clone())
                 p.grad = all_grads[:n].clone()
                 opt = make_optimizer(torch, req["optimizer"], [p])
+                steps, per_step = calibrate(opt.step, float(req["targetMs"]))
+                reply({"stepsPerSample": steps, "perStepNs": per_step})
+            elif cmd == "openMany":
+                count, size = int(req["count"]), int(req["size"])
+                params = []
+                for k in range(count):
+                    p = torch.nn.Parameter(all_params[k * size:(k + 1) * size].clone())
+                    p.grad = all_grads[k * size:(k + 1) * size].clone()
+                    params.append(p)
+                opt = make_optimizer(torch, req["optimizer"], params, foreach=bool(req["foreach"]))
                 steps, per_step = calibrate(opt.step, float(req["targetMs"]))
                 reply({"stepsPerSample": steps, "perStepNs": per_step})
             elif cmd == "sample":

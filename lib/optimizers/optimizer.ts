@@ -6,7 +6,7 @@
  * and one that calls its kernel.
  * @packageDocumentation
  */
-import type { Backend, KernelSet } from '../kernels';
+import type { Backend, KernelSet, PackedKernel, PackedKernelSet } from '../kernels';
 import { addon } from '../native';
 import { referenceKernels } from '../reference/rules';
 import type {
@@ -35,6 +35,25 @@ interface Group<G> {
   span: Float32Array | null;
   /** The same for this step's gradients, set between checking and stepping. */
   gradSpan: Float32Array | null;
+  /**
+   * The gradients of the last whole-group step that passed every check, and their spanning view
+   * (or null): a step with the very same gradient arrays, still attached, passes the same checks,
+   * so {@link Optimizer.stepFast} skips them. Null until such a step.
+   */
+  checkedGrads: Float32Array[] | null;
+  checkedGradSpan: Float32Array | null;
+}
+
+/** What the fast path keeps between steps: the scalars buffer it refills and the state it was built for. */
+interface FastState {
+  /** The group options and state arenas the state slots below were read for. */
+  options: unknown;
+  arenas: Record<string, Float32Array> | null;
+  /** The packed kernel by name, and its state arrays (three slots, unused ones null). */
+  kernel: string;
+  fn: PackedKernel | null;
+  slots: [Float32Array | null, Float32Array | null, Float32Array | null];
+  scalars: Float64Array;
 }
 
 const COMPATS: readonly Compat[] = ['torch', 'tfjs', 'keras', 'paper'];
@@ -100,6 +119,13 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
   private readonly lengths: number[] = [];
   private steps = 0;
   private readonly kernels: KernelSet;
+  /** The packed native kernels, when the fast path may run (native backend, nonFinite 'propagate'). */
+  private readonly packed: PackedKernelSet | null;
+  /** The gradient a one-parameter fast step last checked against the parameter (see stepFast). */
+  private lastSingleGrad: Float32Array | null = null;
+  private readonly fast: FastState = {
+    options: null, arenas: null, kernel: '', fn: null, slots: [null, null, null], scalars: new Float64Array(0),
+  };
 
   /**
    * @param name - class name, used in messages and state dicts
@@ -130,6 +156,8 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     const { compat: _c, backend: _b, nonFinite: _n, ...hyper } = options;
     const base = { ...this.defaults(compat), ...hyper } as G;
     this.kernels = backend === 'native' ? addon() : referenceKernels;
+    // A binary built before the packed kernels existed simply keeps every step on the general path.
+    this.packed = backend === 'native' && nonFinite === 'propagate' && typeof addon().adamPacked === 'function' ? addon() : null;
 
     for (const [gi, group] of this.normaliseGroups(params).entries()) {
       const { params: ps, ...own } = group;
@@ -147,7 +175,8 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
         total += p.length;
         this.lengths.push(p.length);
       }
-      this.groups.push({ params: checked, options: opts, first, offsets, total, arenas: {}, span: spanOf(checked), gradSpan: null });
+      this.groups.push({ params: checked, options: opts, first, offsets, total, arenas: {}, span: spanOf(checked), gradSpan: null,
+        checkedGrads: null, checkedGradSpan: null });
     }
     const all = this.params;
     for (let i = 0; i < all.length; i++)
@@ -232,6 +261,7 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
    * parameter. Everything is checked before anything is written: on error no array changes.
    */
   step(grads: Float32Array | ReadonlyArray<Float32Array | null>): void {
+    if (this.packed !== null && this.groups.length === 1 && this.stepFast(grads)) return;
     const list = this.checkGradList(grads);
     const whole: Array<Float32Array[] | null> = this.groups.map((group) => this.checkGroupFast(group, list));
     this.groups.forEach((group, gi) => {
@@ -247,6 +277,78 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
       else this.stepEach(group, list, plans[gi]!, (p, g, st, call) => this.runDense(p, g, st, call));
     });
     this.steps++;
+  }
+
+  /**
+   * The hot path of {@link step} for an optimizer with one group on the native backend, taken when
+   * the checks can be answered cheaply: one parameter with a live gradient of its length apart from
+   * it, or every parameter with the very gradient arrays of the last whole-group step (still
+   * attached, all parameters at one step count). Then the per-step scalars go to the packed kernel
+   * in a reused Float64Array. Returns false, having changed nothing, whenever any of that does not
+   * hold (or a scalar is not finite): the general path then runs and gives the precise error.
+   */
+  private stepFast(grads: Float32Array | ReadonlyArray<Float32Array | null>): boolean {
+    const group = this.groups[0]!;
+    const ps = group.params, n = ps.length, step0 = this.scalars[0]!;
+    let p: Float32Array | readonly Float32Array[], g: Float32Array | readonly Float32Array[];
+    if (n === 1) {
+      const g0 = grads instanceof Float32Array ? grads : Array.isArray(grads) && grads.length === 1 ? grads[0] : null;
+      const p0 = ps[0]!, len = this.lengths[0]!;
+      if (!(g0 instanceof Float32Array) || g0.length !== len || p0.length !== len) return false;
+      // A view's buffer and offset never change: the gradient of the last fast step needs no new
+      // overlap test (reading .buffer twice is a fair part of a small step's cost).
+      if (g0 !== this.lastSingleGrad) {
+        if (overlaps(g0, p0)) return false;
+        this.lastSingleGrad = g0;
+      }
+      p = p0;
+      g = g0;
+    } else {
+      const seen = group.checkedGrads;
+      if (seen === null || !Array.isArray(grads) || grads.length !== n) return false;
+      const lengths = this.lengths, scalars = this.scalars;
+      for (let j = 0; j < n; j++) {
+        const gj = grads[j];
+        if (gj !== seen[j] || scalars[j] !== step0 || gj.length !== lengths[j] || ps[j]!.length !== lengths[j]) return false;
+      }
+      const gradSpan = group.checkedGradSpan;
+      if (gradSpan !== null) {
+        if (gradSpan.length !== group.total) return false;
+        p = group.span!;
+        g = gradSpan;
+      } else {
+        p = ps;
+        g = seen;
+      }
+    }
+    const next = { ...step0 };
+    const t = step0.step! + 1;
+    const call = this.kernelCall(this.prepare(group.options, t, next));
+    next.step = t;
+    const fast = this.fast;
+    const values = call.scalars;
+    if (fast.scalars.length !== values.length) fast.scalars = new Float64Array(values.length);
+    const packed = fast.scalars;
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      if (typeof v === 'number') {
+        if (!Number.isFinite(v)) return false;
+        packed[k] = v;
+      } else packed[k] = v ? 1 : 0;
+    }
+    if (fast.options !== group.options || fast.arenas !== group.arenas || fast.kernel !== call.kernel) {
+      this.ensureState(group);
+      fast.options = group.options;
+      fast.arenas = group.arenas;
+      fast.kernel = call.kernel;
+      fast.fn = this.packed![`${call.kernel}Packed` as keyof PackedKernelSet];
+    }
+    const slots = fast.slots, names = call.state, arenas = group.arenas;
+    for (let k = 0; k < 3; k++) slots[k] = k < names.length ? arenas[names[k]!] ?? null : null;
+    fast.fn!(p, g, slots[0], slots[1], slots[2], packed);
+    for (let j = 0; j < n; j++) this.scalars[j] = next;
+    this.steps++;
+    return true;
   }
 
   /**
@@ -340,6 +442,9 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     if (group.gradSpan) this.runDense(group.span!, group.gradSpan, group.arenas, call);
     // The native binding takes lists of segments; the TS reference never sees this form.
     else this.runDense(group.params, gs, group.arenas, call);
+    // Only a lone group is recorded: its checks then cover every parameter (see stepFast).
+    group.checkedGrads = this.groups.length === 1 ? gs : null;
+    group.checkedGradSpan = group.gradSpan;
     group.gradSpan = null;
     for (let j = 0; j < group.params.length; j++) this.scalars[group.first + j] = next;
   }
@@ -508,8 +613,12 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     this.groups.forEach((g, gi) => {
       g.options = newOptions[gi]!;
     });
+    // Neighbours in a group with equal scalar state share one record, as after construction: the
+    // one-call paths for a whole group recognise a common step count by identity.
+    const firsts = new Set(this.groups.map((g) => g.first));
     sd.scalars.forEach((sc, i) => {
-      this.scalars[i] = { ...sc };
+      const prev = this.scalars[i - 1];
+      this.scalars[i] = i > 0 && !firsts.has(i) && sameScalars(prev!, sc) ? prev! : { ...sc };
     });
     this.groups.forEach((g) => this.ensureState(g));
     sd.state.forEach((st, i) => {
@@ -676,6 +785,13 @@ export abstract class Optimizer<G extends { lr: number }, S = unknown> {
     }
     return { indices: Int32Array.from(outIdx), values: outVals.subarray(0, outIdx.length * rowLength), rowLength };
   }
+}
+
+/** True when two scalar-state records hold the same keys with the same values. */
+function sameScalars(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => Object.is(a[k], b[k]));
 }
 
 /** A view spanning the arrays when they lie back to back, in order, in one buffer; else null. */

@@ -33,17 +33,14 @@ std::string describe(const Napi::Value& v) {
 }
 
 template <class T>
-T typedValue(Napi::Env env, const Napi::Value& v, const std::string& name, napi_typedarray_type type,
+T typedValue(Napi::Env env, napi_value v, const char* name, napi_typedarray_type type,
              const char* typeName) {
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type)
-    throwType(env, name + " must be " + typeName + ", got " + describe(v));
+  // One Node-API call reads kind, length and data; the descriptive checks run only on failure.
   napi_typedarray_type actual;
   size_t length = 0;
   void* data = nullptr;
-  napi_value buffer;
-  size_t offset = 0;
-  if (napi_get_typedarray_info(env, v, &actual, &length, &data, &buffer, &offset) != napi_ok)
-    throwType(env, name + ": could not read the typed array");
+  if (napi_get_typedarray_info(env, v, &actual, &length, &data, nullptr, nullptr) != napi_ok || actual != type)
+    throwType(env, std::string(name) + " must be " + typeName + ", got " + describe(Napi::Value(env, v)));
   T out;
   out.data = static_cast<decltype(out.data)>(data);
   out.length = data ? length : 0;  // a detached buffer reports no data
@@ -63,16 +60,27 @@ F32View requireF32(const Napi::CallbackInfo& info, size_t index, const char* nam
 }
 
 F32View f32At(Napi::Env env, const Napi::Value& v, const char* name, size_t index) {
+  // The label is built only for the error message: a many-tensor call reads hundreds of these.
+  napi_typedarray_type actual;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, v, &actual, &length, &data, nullptr, nullptr) == napi_ok &&
+      actual == napi_float32_array)
+    return F32View{static_cast<float*>(data), data ? length : 0};
   std::string label(name);
   const size_t bracket = label.find("[i]");
   if (bracket != std::string::npos) label.replace(bracket, 3, "[" + std::to_string(index) + "]");
-  return typedValue<F32View>(env, v, label, napi_float32_array, "a Float32Array");
+  return typedValue<F32View>(env, v, label.c_str(), napi_float32_array, "a Float32Array");
 }
 
 F32View optionalF32(const Napi::CallbackInfo& info, size_t index, const char* name) {
-  const Napi::Value v = info[index];
-  if (v.IsNull() || v.IsUndefined()) return {};
+  napi_valuetype kind;
+  if (napi_typeof(info.Env(), info[index], &kind) == napi_ok && (kind == napi_null || kind == napi_undefined)) return {};
   return requireF32(info, index, name);
+}
+
+F64View requireF64(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  return typedView<F64View>(info, index, name, napi_float64_array, "a Float64Array");
 }
 
 I32View requireI32(const Napi::CallbackInfo& info, size_t index, const char* name) {

@@ -13,6 +13,11 @@ struct F32View {
   size_t length = 0;
 };
 
+struct F64View {
+  double* data = nullptr;
+  size_t length = 0;
+};
+
 struct I32View {
   int32_t* data = nullptr;
   size_t length = 0;
@@ -28,6 +33,7 @@ F32View f32At(Napi::Env env, const Napi::Value& v, const char* name, size_t inde
 // Like requireF32, but null or undefined give an empty view with data == nullptr.
 F32View optionalF32(const Napi::CallbackInfo& info, size_t index, const char* name);
 I32View requireI32(const Napi::CallbackInfo& info, size_t index, const char* name);
+F64View requireF64(const Napi::CallbackInfo& info, size_t index, const char* name);
 // A finite number (float32 range is the kernels' business: the TS layer validates ranges).
 double requireNumber(const Napi::CallbackInfo& info, size_t index, const char* name);
 bool requireBool(const Napi::CallbackInfo& info, size_t index, const char* name);

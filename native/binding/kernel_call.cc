@@ -80,10 +80,17 @@ void requireDisjoint(Napi::Env env, const Target& t, std::initializer_list<const
     const float* end;
     bool written;
   };
-  std::vector<Span> spans;
-  spans.reserve(8 + 2 * t.segments.size());
+  // Up to 8 spans (one tensor, its gradient and state) live on the stack; a many-tensor call uses
+  // the heap. This check runs on every call, so the common case allocates nothing.
+  constexpr size_t kInline = 8;
+  Span inlineSpans[kInline];
+  std::vector<Span> heapSpans;
+  const size_t most = 2 + 2 * t.segments.size() + stateArrays.size();
+  if (most > kInline) heapSpans.resize(most);
+  Span* spans = most > kInline ? heapSpans.data() : inlineSpans;
+  size_t count = 0;
   auto add = [&](const float* ptr, size_t len, bool written) {
-    if (ptr && len) spans.push_back({ptr, ptr + len, written});
+    if (ptr && len) spans[count++] = Span{ptr, ptr + len, written};
   };
   for (const Segment& s : t.segments) {
     add(s.p.data, s.p.length, true);
@@ -98,10 +105,11 @@ void requireDisjoint(Napi::Env env, const Target& t, std::initializer_list<const
   // two tensors); anything written must overlap nothing. std::less orders pointers into different
   // buffers.
   const std::less<const float*> before;
-  std::sort(spans.begin(), spans.end(), [&](const Span& a, const Span& b) { return before(a.begin, b.begin); });
+  std::sort(spans, spans + count, [&](const Span& a, const Span& b) { return before(a.begin, b.begin); });
   const float* endAll = nullptr;
   const float* endWritten = nullptr;
-  for (const Span& s : spans) {
+  for (size_t k = 0; k < count; ++k) {
+    const Span& s = spans[k];
     if ((s.written && endAll && before(s.begin, endAll)) || (endWritten && before(s.begin, endWritten)))
       throwRange(env, "params, grads and the optimizer state must not share memory (two of the arrays overlap)");
     if (!endAll || before(endAll, s.end)) endAll = s.end;

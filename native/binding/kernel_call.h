@@ -92,7 +92,8 @@ void launch(Napi::Env env, const Target& t, A& a, void (*dense)(const A&, size_t
       offsetState(part, off);
       part.p = s.p.data;
       part.g = s.g.data;
-      parallelRanges(s.p.length, parallelMinElements(), [&](size_t b, size_t e) { dense(part, b, e); });
+      if (s.p.length < parallelMinElements()) dense(part, 0, s.p.length);
+      else parallelRanges(s.p.length, parallelMinElements(), [&](size_t b, size_t e) { dense(part, b, e); });
       off += s.p.length;
     }
     return;
@@ -103,7 +104,9 @@ void launch(Napi::Env env, const Target& t, A& a, void (*dense)(const A&, size_t
     sparse(a, sg);
   } else {
     a.g = t.g.data;
-    parallelRanges(t.p.length, parallelMinElements(), [&](size_t b, size_t e) { dense(a, b, e); });
+    // Below the cut-over the kernel runs right here, without the pool's std::function hop.
+    if (t.p.length < parallelMinElements()) dense(a, 0, t.p.length);
+    else parallelRanges(t.p.length, parallelMinElements(), [&](size_t b, size_t e) { dense(a, b, e); });
   }
 }
 

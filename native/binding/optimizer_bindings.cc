@@ -5,8 +5,10 @@
 
 #include "../kernels/kernel_args.h"
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <string>
 
 #include "kernel_call.h"
 
@@ -26,6 +28,36 @@ class JsSource {
  private:
   ArgReader& r_;
   const Target& t_;
+};
+
+// kernel_args.h's Source for a packed call, `name(params, grads, state0, state1, state2, scalars)`:
+// the state arrays are the next arguments (absent ones null), the scalars come from one Float64Array
+// (flags as 0/1) instead of one JS number each. lib/ builds the Float64Array once per optimizer and
+// refills it every step, so a call costs six argument reads however many scalars the rule has.
+class PackedSource {
+ public:
+  PackedSource(ArgReader& r, const Target& t, const double* scalars, size_t count)
+      : r_(r), t_(t), scalars_(scalars), count_(count) {}
+  float* state(const char* name) { return descent::state(r_, t_, name); }
+  float* optionalState(const char* name) { return descent::optionalState(r_, t_, name); }
+  float num(const char* name) { return static_cast<float>(next(name)); }
+  bool flag(const char* name) { return next(name) != 0; }
+  size_t used() const { return used_; }
+
+ private:
+  double next(const char* name) {
+    if (used_ >= count_)
+      throwRange(r_.env(), std::string("scalars has ") + std::to_string(count_) + " values; the kernel also needs " + name);
+    const double d = scalars_[used_++];
+    if (!std::isfinite(d)) throwRange(r_.env(), std::string(name) + " must be finite, got " + std::to_string(d));
+    return d;
+  }
+
+  ArgReader& r_;
+  const Target& t_;
+  const double* scalars_;
+  size_t count_;
+  size_t used_ = 0;
 };
 
 template <class A>
@@ -57,6 +89,29 @@ Napi::Value Call(const Napi::CallbackInfo& info, void (*dense)(const A&, size_t,
   launch(r.env(), t, a, dense, [&](const A& args, const SparseGrad& sg) {
     if (sparse) sparse(args, sg);
   });
+  return info.Env().Undefined();
+}
+
+// The packed form of a dense call (see PackedSource). Three state slots are always passed; a rule
+// with fewer reads fewer, and the rest must be null.
+template <class A>
+Napi::Value Packed(const Napi::CallbackInfo& info, void (*KernelTable::*dense)(const A&, size_t, size_t)) {
+  constexpr size_t kScalarsAt = 5;
+  const F64View scalars = requireF64(info, kScalarsAt, "scalars");
+  ArgReader r(info);
+  const Target t = readTarget(r, false);
+  A a{};
+  a.p = t.p.data;
+  PackedSource src(r, t, scalars.data, scalars.length);
+  readArgs(src, a);
+  for (size_t k = r.position(); k < kScalarsAt; ++k)
+    if (!info[k].IsNull() && !info[k].IsUndefined()) throwType(r.env(), "unused state slots must be null");
+  if (src.used() != scalars.length)
+    throwRange(r.env(), "scalars has " + std::to_string(scalars.length) + " values, the kernel takes " + std::to_string(src.used()));
+  const float* st[3];
+  stateArrays(a, st);
+  requireDisjoint(r.env(), t, {st[0], st[1], st[2]});
+  launch(r.env(), t, a, activeKernels().*dense, [](const A&, const SparseGrad&) {});
   return info.Env().Undefined();
 }
 
@@ -125,6 +180,13 @@ void registerOptimizerBindings(Napi::Env env, Napi::Object exports) {
   add("memoryFloor", [](const Napi::CallbackInfo& i) { return Dense<FloorArgs>(i, &KernelTable::floor); });
   add("adaptiveRevision", AdaptiveRevision);
   add("firstNonFinite", FirstNonFinite);
+  add("sgdPacked", [](const Napi::CallbackInfo& i) { return Packed<SgdArgs>(i, &KernelTable::sgd); });
+  add("adagradPacked", [](const Napi::CallbackInfo& i) { return Packed<AdagradArgs>(i, &KernelTable::adagrad); });
+  add("adadeltaPacked", [](const Napi::CallbackInfo& i) { return Packed<AdadeltaArgs>(i, &KernelTable::adadelta); });
+  add("rmspropPacked", [](const Napi::CallbackInfo& i) { return Packed<RmspropArgs>(i, &KernelTable::rmsprop); });
+  add("adamPacked", [](const Napi::CallbackInfo& i) { return Packed<AdamArgs>(i, &KernelTable::adam); });
+  add("adamaxPacked", [](const Napi::CallbackInfo& i) { return Packed<AdamaxArgs>(i, &KernelTable::adamax); });
+  add("nadamPacked", [](const Napi::CallbackInfo& i) { return Packed<NadamArgs>(i, &KernelTable::nadam); });
 }
 
 }  // namespace descent

@@ -17,8 +17,19 @@ unsigned envUnsigned(const char* name, unsigned fallback) {
   return static_cast<unsigned>(std::min<unsigned long>(v, 1024));
 }
 
+// An element count from the environment: unlike a thread count it has no small cap (the old shared
+// parser clamped DESCENT_PARALLEL_MIN to 1024, which split almost every call).
+size_t envElements(const char* name, size_t fallback) {
+  const char* s = std::getenv(name);
+  if (!s || !*s) return fallback;
+  char* end = nullptr;
+  const unsigned long long v = std::strtoull(s, &end, 10);
+  if (*end != '\0') return fallback;
+  return static_cast<size_t>(std::min<unsigned long long>(v, 1ull << 50));
+}
+
 std::atomic<size_t>& minParallelSetting() {
-  static std::atomic<size_t> value{envUnsigned("DESCENT_PARALLEL_MIN", 1u << 20)};
+  static std::atomic<size_t> value{envElements("DESCENT_PARALLEL_MIN", kDefaultParallelMinElements)};
   return value;
 }
 

@@ -53,7 +53,12 @@ class ThreadPool {
 // last, and runs fn(begin, end) on them. Runs inline when n < minParallel or the pool has 1 thread.
 void parallelRanges(size_t n, size_t minParallel, const std::function<void(size_t, size_t)>& fn);
 
-// Elements below which a dense kernel call stays on one thread (DESCENT_PARALLEL_MIN, default 1<<20).
+// The default of parallelMinElements(), set by measurement (`node bench/optimizers.mjs --threads-sweep`,
+// bench/results/threads.md): on this 2-core VM splitting a call never paid at 1e6 elements for any
+// rule (tie at best, a loss under load), tied at 3e6 and won at 1e7 (Adam 1.3-1.7x), once the
+// working set (tens of MiB) no longer fits the last-level cache. 2^21 keeps the 1e6 case on one thread.
+constexpr size_t kDefaultParallelMinElements = size_t{1} << 21;
+// Elements below which a dense kernel call stays on one thread (DESCENT_PARALLEL_MIN, default above).
 size_t parallelMinElements();
 void setParallelMinElements(size_t n);
 
