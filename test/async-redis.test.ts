@@ -1,0 +1,215 @@
+// The parameter server on Redis, against a real redis-server (never a mock): each test starts its
+// own redis-server on a free loopback port with a temporary directory, and the suite is skipped,
+// saying why, when redis-server is not installed. Shard servers and workers run as child processes
+// of the built package (dist/, made by `npm run build:ts`) through bin/descent-ps.mjs.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { initRedisJob, openRedisTransport, redisJobStatus, runShardServer, shardLayout } from '../lib/async/redis/index';
+import type { Push, ServerRule } from '../lib/async/transport';
+
+const root = path.resolve(__dirname, '..');
+const cli = path.join(root, 'bin', 'descent-ps.mjs');
+const built = fs.existsSync(path.join(root, 'dist', 'cjs', 'async', 'redis', 'index.js'));
+
+function redisServerVersion(): string | null {
+  const r = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+const redisVersion = redisServerVersion();
+if (!redisVersion)
+  console.warn('test/async-redis.test.ts: SKIPPED: redis-server is not installed (Debian: apt-get install -y redis-server)');
+if (redisVersion && !built) console.warn('test/async-redis.test.ts: the child-process tests need the build: run `npm run build:ts`');
+const describeRedis = redisVersion ? describe : describe.skip;
+
+const scratch: string[] = [];
+afterAll(() => {
+  for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-redis-'));
+  scratch.push(dir);
+  return dir;
+}
+
+const children = new Set<ChildProcess>();
+afterEach(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  children.clear();
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits until `check` returns true (polling), or throws after `timeoutMs` with `what`. */
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+interface RedisInstance {
+  readonly url: string;
+  readonly port: number;
+  readonly dir: string;
+  proc: ChildProcess;
+  /** Starts it again on the same port and directory (after a kill). */
+  restart(): Promise<void>;
+}
+
+/** A redis-server of our own on a free loopback port; `persist` turns on the AOF (fsync always) in its directory. */
+async function startRedis(persist = false): Promise<RedisInstance> {
+  const dir = tempDir();
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no',
+    '--appendonly', persist ? 'yes' : 'no', '--appendfsync', 'always', '--logfile', path.join(dir, 'redis.log')];
+  const launch = async (): Promise<ChildProcess> => {
+    const proc = spawn('redis-server', args, { stdio: 'ignore' });
+    children.add(proc);
+    await waitFor(`redis-server on port ${port}`, () => new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.write('PING\r\n'); });
+      socket.once('data', (d) => { socket.destroy(); resolve(d.toString().startsWith('+PONG')); });
+      socket.once('error', () => resolve(false));
+    }));
+    return proc;
+  };
+  const instance: RedisInstance = {
+    url: `redis://127.0.0.1:${port}`, port, dir, proc: await launch(),
+    async restart() { instance.proc = await launch(); },
+  };
+  return instance;
+}
+
+/** `descent-ps <args>` as a child process; its output is kept for failure messages. */
+function descentPs(args: string[]): ChildProcess & { output: () => string } {
+  const proc = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcess & { output: () => string };
+  let out = '';
+  proc.stdout!.on('data', (d) => { out += d; });
+  proc.stderr!.on('data', (d) => { out += d; });
+  proc.output = () => out;
+  children.add(proc);
+  return proc;
+}
+
+function exited(proc: ChildProcess): Promise<number | null> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(proc.exitCode);
+  return new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
+}
+
+const ones = (n: number): Float32Array => new Float32Array(n).fill(1);
+const SGD1: ServerRule = { name: 'sgd', lr: 1 };
+let jobs = 0;
+const newJob = (): string => `test-${process.pid}-${jobs++}`;
+
+function push(id: string, shard: number, values: Float32Array, worker = 0): Push {
+  return { id, worker, shard, kind: 'gradient', values, readVersion: 0 };
+}
+
+describeRedis(`Redis parameter server (${redisVersion ?? 'redis-server missing'})`, () => {
+  it('fetches back the initial parameters of every shard with version 0', async () => {
+    const redis = await startRedis();
+    const job = newJob();
+    const layout = shardLayout(10, 3);
+    const initial = Float32Array.from({ length: 10 }, (_, i) => i * 0.5 - 1);
+    await initRedisJob({ redis: { url: redis.url }, job, layout, rule: SGD1, initialParams: initial });
+    const t = await openRedisTransport({ url: redis.url, job, layout });
+    for (let s = 0; s < 3; s++) {
+      const { offset, length } = layout.shards[s]!;
+      const into = new Float32Array(length);
+      expect(await t.fetch(s, into)).toBe(0);
+      expect(Array.from(into)).toEqual(Array.from(initial.subarray(offset, offset + length)));
+    }
+    expect(t.stats()).toMatchObject({ fetches: 3, pushes: 0, bytesReceived: 40 });
+    await t.close();
+  });
+
+  it('rejects bad arguments with errors naming them, leaving the caller\'s arrays as they were', async () => {
+    const redis = await startRedis();
+    const job = newJob();
+    await initRedisJob({ redis: { url: redis.url }, job, layout: shardLayout(4, 2), rule: SGD1 });
+    const t = await openRedisTransport({ url: redis.url, job });
+    const into = new Float32Array(2).fill(7);
+    await expect(t.fetch(2, into)).rejects.toThrow(RangeError);
+    await expect(t.fetch(0, new Float32Array(3))).rejects.toThrow(/into has length 3, expected 2/);
+    await expect(t.fetch(0, into, new Float32Array(2))).rejects.toThrow(/only for servers running 'adaptive-revision'/);
+    expect(Array.from(into)).toEqual([7, 7]);
+    await expect(t.push(push('x', 0, new Float32Array(3)))).rejects.toThrow(/push.values has length 3, expected 2/);
+    await expect(t.push({ ...push('x', 0, ones(2)), kind: 'other' as 'gradient' })).rejects.toThrow(TypeError);
+    await t.close();
+    await expect(openRedisTransport({ url: redis.url, job: 'no-such-job' })).rejects.toThrow(/no job 'no-such-job'/);
+    await expect(openRedisTransport({ url: 'http://x', job })).rejects.toThrow(/redis:\/\//);
+    await expect(openRedisTransport({ url: redis.url, job: 'a{b}' })).rejects.toThrow(/without '\{'/);
+  });
+
+  it('applies pushes through a shard server, and every fetch sees parameters and version from the same commit', async () => {
+    const redis = await startRedis();
+    const job = newJob();
+    const n = 1000;
+    await initRedisJob({ redis: { url: redis.url }, job, layout: shardLayout(n, 1), rule: SGD1 });
+    const stop = new AbortController();
+    const server = runShardServer({ redis: { url: redis.url }, job, signal: stop.signal, batch: 4, blockMs: 50 });
+    const writer = await openRedisTransport({ url: redis.url, job });
+    const reader = await openRedisTransport({ url: redis.url, job });
+    const total = 200;
+    const pushing = (async () => {
+      // x ← x − 1·(−1): every applied push adds exactly 1 to every coordinate.
+      for (let i = 0; i < total; i++) await writer.push(push(`p${i}`, 0, new Float32Array(n).fill(-1)));
+    })();
+    const into = new Float32Array(n);
+    let reads = 0, lastVersion = -1;
+    for (;;) {
+      const version = await reader.fetch(0, into);
+      reads++;
+      expect(version).toBeGreaterThanOrEqual(lastVersion);
+      lastVersion = version;
+      // A torn read (blob of one commit, version of another) would break this.
+      expect(into.every((x) => x === version)).toBe(true);
+      if (version === total) break;
+    }
+    await pushing;
+    expect(reads).toBeGreaterThan(1);
+    expect(writer.stats()).toMatchObject({ pushes: total, bytesSent: total * n * 4 });
+    stop.abort();
+    const summary = await server;
+    expect(summary.shards[0]).toMatchObject({ shard: 0, version: total, applied: total, duplicates: 0 });
+    await Promise.all([writer.close(), reader.close()]);
+  });
+
+  it('applies a push id once even when it is pushed twice, and acknowledges a malformed push without applying it', async () => {
+    const redis = await startRedis();
+    const job = newJob();
+    await initRedisJob({ redis: { url: redis.url }, job, layout: shardLayout(3, 1), rule: SGD1 });
+    const t = await openRedisTransport({ url: redis.url, job });
+    await t.push(push('same', 0, ones(3)));
+    await t.push(push('same', 0, ones(3)));
+    await t.push(push('other', 0, ones(3)));
+    // An elastic push to an SGD server does not fit the rule: rejected, acknowledged, not applied.
+    await t.push({ ...push('wrong-kind', 0, ones(3)), kind: 'elastic' });
+    const stop = new AbortController();
+    const server = runShardServer({ redis: { url: redis.url }, job, signal: stop.signal, blockMs: 50 });
+    await waitFor('the queue to drain', async () => (await redisJobStatus({ url: redis.url }, job)).shards[0]!.queued === 0);
+    const into = new Float32Array(3);
+    expect(await t.fetch(0, into)).toBe(2);
+    expect(Array.from(into)).toEqual([-2, -2, -2]);
+    stop.abort();
+    expect((await server).shards[0]).toMatchObject({ applied: 2, duplicates: 1, rejected: 1 });
+    expect((await redisJobStatus({ url: redis.url }, job)).shards[0]).toMatchObject({ version: 2, rejected: 1, queued: 0 });
+    await t.close();
+  });
+});
