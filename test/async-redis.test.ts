@@ -213,3 +213,142 @@ describeRedis(`Redis parameter server (${redisVersion ?? 'redis-server missing'}
     await t.close();
   });
 });
+
+/** Pushes `count` pushes of −1s to every shard (ids `w<worker>-<i>-s<shard>`), re-pushing every 10th one (a retried XADD). */
+async function pushMany(url: string, job: string, worker: number, count: number, lengths: readonly number[]): Promise<number> {
+  const t = await openRedisTransport({ url, job, retriesPerRequest: null });
+  let sent = 0;
+  for (let i = 0; i < count; i++) {
+    for (let s = 0; s < lengths.length; s++) {
+      const p = push(`w${worker}-${i}-s${s}`, s, new Float32Array(lengths[s]!).fill(-1), worker);
+      await t.push(p);
+      sent++;
+      if (i % 10 === 0) {
+        await t.push(p);
+        sent++;
+      }
+    }
+  }
+  await t.close();
+  return sent;
+}
+
+async function pendingOf(url: string, job: string, shard: number): Promise<number> {
+  return (await redisJobStatus({ url }, job)).shards[shard]!.pending;
+}
+
+describeRedis.runIf(built)('Redis parameter server processes (descent-ps)', () => {
+  it('loses no push and applies none twice when a shard server is killed with SIGKILL mid-run and another takes over', async () => {
+    const redis = await startRedis();
+    const job = newJob();
+    const layout = shardLayout(64, 2);
+    await initRedisJob({ redis: { url: redis.url }, job, layout, rule: SGD1 });
+    const serverArgs = (shard: number): string[] => ['server', '--redis', redis.url, '--job', job, '--shards', '2', '--shard', String(shard),
+      '--batch', '8', '--claim-idle-ms', '300', '--commit-delay-ms', '100', '--quiet'];
+    const doomed = descentPs(serverArgs(0));
+    const other = descentPs(serverArgs(1));
+    const perWorker = 150;
+    const lengths = layout.shards.map((s) => s.length);
+    const pushing = Promise.all([0, 1].map((w) => pushMany(redis.url, job, w, perWorker, lengths)));
+    // Kill shard 0's server while it holds pushes it has read but not committed.
+    await waitFor('shard 0 to apply some pushes', async () => (await redisJobStatus({ url: redis.url }, job)).shards[0]!.version >= 40);
+    await waitFor('shard 0 to have pushes in flight', async () => (await pendingOf(redis.url, job, 0)) > 0);
+    doomed.kill('SIGKILL');
+    await exited(doomed);
+    const pendingAtKill = await pendingOf(redis.url, job, 0);
+    expect(pendingAtKill).toBeGreaterThan(0);
+    const versionAtKill = (await redisJobStatus({ url: redis.url }, job)).shards[0]!.version;
+    const sent = (await pushing).reduce((a, b) => a + b, 0);
+    expect(versionAtKill).toBeLessThan(2 * perWorker);
+    const successor = descentPs(serverArgs(0));
+    const unique = 2 * perWorker;
+    await waitFor('every push to be applied', async () => {
+      const st = await redisJobStatus({ url: redis.url }, job);
+      return st.shards.every((s) => s.queued === 0 && s.version >= unique);
+    }, 40_000);
+    const st = await redisJobStatus({ url: redis.url }, job);
+    // 2 workers × 150 unique pushes per shard; the retried copies (every 10th) are not applied again.
+    expect(sent).toBe(2 * 2 * (perWorker + perWorker / 10));
+    expect(st.shards.map((s) => s.version)).toEqual([unique, unique]);
+    const t = await openRedisTransport({ url: redis.url, job });
+    for (let s = 0; s < 2; s++) {
+      const into = new Float32Array(lengths[s]!);
+      await t.fetch(s, into);
+      // Each applied push added exactly 1: the sum counts applications, so a double one would show.
+      expect(into.every((x) => x === unique), `shard ${s}: ${into[0]}`).toBe(true);
+    }
+    await t.close();
+    expect(st.servers.some((p) => p.dead)).toBe(true); // the killed server, noticed by its heartbeat
+    successor.kill('SIGTERM');
+    other.kill('SIGTERM');
+    expect(await exited(successor), successor.output()).toBe(0);
+    expect(await exited(other), other.output()).toBe(0);
+  });
+
+  it('notices a worker process that dies: it stays registered as running with an expired heartbeat', async () => {
+    const redis = await startRedis();
+    const job = newJob();
+    await initRedisJob({ redis: { url: redis.url }, job, layout: shardLayout(4, 1), rule: SGD1 });
+    const jobJs = path.join(root, 'dist', 'cjs', 'async', 'redis', 'job.js');
+    const keysJs = path.join(root, 'dist', 'cjs', 'async', 'redis', 'keys.js');
+    const connJs = path.join(root, 'dist', 'cjs', 'async', 'redis', 'connection.js');
+    // A stand-in worker: registers and beats like runRedisWorker does, then either finishes or hangs.
+    const worker = (id: number, finish: boolean): ChildProcess => {
+      const script = `
+        const { startHeartbeat } = require(${JSON.stringify(jobJs)});
+        const { jobKeys } = require(${JSON.stringify(keysJs)});
+        const { connect } = require(${JSON.stringify(connJs)});
+        const c = connect({ url: ${JSON.stringify(redis.url)} }, null);
+        const k = jobKeys('descent:', ${JSON.stringify(job)});
+        startHeartbeat(c, k.workers, '${id}', k.workerBeat(${id}), 300).then(async (hb) => {
+          process.stdout.write('registered\\n');
+          if (${finish}) { await hb.stop('done'); c.disconnect(); } else setInterval(() => {}, 1000);
+        });`;
+      const proc = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      children.add(proc);
+      return proc;
+    };
+    const finishing = worker(0, true);
+    const dying = worker(1, false);
+    await waitFor('both workers to register', async () => (await redisJobStatus({ url: redis.url }, job)).workers.length === 2);
+    await exited(finishing);
+    let st = await redisJobStatus({ url: redis.url }, job);
+    expect(st.workers.find((w) => w.name === '1')).toMatchObject({ state: 'running', dead: false });
+    dying.kill('SIGKILL');
+    await waitFor('the dead worker to be reported', async () =>
+      (await redisJobStatus({ url: redis.url }, job)).workers.find((w) => w.name === '1')!.dead, 5_000);
+    st = await redisJobStatus({ url: redis.url }, job);
+    expect(st.workers.find((w) => w.name === '0')).toMatchObject({ state: 'done', dead: false });
+    expect(st.workers.find((w) => w.name === '1')).toMatchObject({ state: 'running', dead: true, pid: dying.pid });
+    const status = spawnSync(process.execPath, [cli, 'status', '--redis', redis.url, '--job', job], { encoding: 'utf8' });
+    expect(status.stdout).toMatch(/worker 1: DEAD \(no heartbeat\)/);
+    expect(status.stdout).toMatch(/worker 0: done/);
+  });
+
+  it('resumes after Redis itself is killed and restarted from its append-only file', async () => {
+    const redis = await startRedis(true);
+    const job = newJob();
+    const layout = shardLayout(32, 2);
+    await initRedisJob({ redis: { url: redis.url }, job, layout, rule: SGD1 });
+    const server = descentPs(['server', '--redis', redis.url, '--job', job, '--quiet']);
+    const lengths = layout.shards.map((s) => s.length);
+    await pushMany(redis.url, job, 0, 50, lengths);
+    await waitFor('the first pushes to be applied', async () =>
+      (await redisJobStatus({ url: redis.url }, job)).shards.every((s) => s.version === 50 && s.queued === 0));
+    redis.proc.kill('SIGKILL');
+    await exited(redis.proc);
+    await sleep(300);
+    await redis.restart();
+    // The shard server (still running) and a new worker reconnect; training goes on from version 50.
+    await pushMany(redis.url, job, 1, 50, lengths);
+    await waitFor('the pushes after the restart to be applied', async () =>
+      (await redisJobStatus({ url: redis.url }, job)).shards.every((s) => s.version === 100 && s.queued === 0), 30_000);
+    const t = await openRedisTransport({ url: redis.url, job });
+    const into = new Float32Array(lengths[0]!);
+    expect(await t.fetch(0, into)).toBe(100);
+    expect(into.every((x) => x === 100)).toBe(true);
+    await t.close();
+    server.kill('SIGTERM');
+    expect(await exited(server), server.output()).toBe(0);
+  });
+});
