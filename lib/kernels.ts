@@ -40,6 +40,11 @@ export interface KernelSet {
   nadam(p: F32, g: F32, m: F32, v: F32, sign: number, wd: number, b1: number, oneMinusB1: number, b2: number,
     oneMinusB2: number, invSqrtBc2: number, eps: number, cg: number, cm: number): void;
   memoryFloor(p: F32, g: F32, m: F32, v: F32): void;
+  /**
+   * AdaptiveRevision (delay-tolerant AdaGrad) at a parameter-server shard: `gBck` is the gradient
+   * sum the worker read with the parameters (only read); `gSum`, `z`, `zMax` are the shard's state.
+   */
+  adaptiveRevision(p: F32, g: F32, gBck: F32, gSum: F32, z: F32, zMax: F32, alpha: number): void;
   /** Index of the first NaN or ±Inf, or -1. */
   firstNonFinite(a: F32): number;
 }

@@ -148,6 +148,22 @@ export const referenceKernels: KernelSet = {
       p[i] = p[i]! - (cm * mi) / den;
     }
   },
+  adaptiveRevision(p, g, gBck, gSum, z, zMax, alpha) {
+    alpha = f(alpha);
+    for (let i = 0; i < g.length; i++) {
+      const gi = g[i]!;
+      // Each stored state value rounds to float32, as the kernel stores it.
+      const fwd = f(gSum[i]! - gBck[i]!);
+      gSum[i] = gSum[i]! + gi;
+      const etaOld = alpha / Math.sqrt(zMax[i]!);
+      const zi = f(z[i]! + gi * gi + 2 * gi * fwd);
+      z[i] = zi;
+      const zm = Math.max(zMax[i]!, zi);
+      zMax[i] = zm;
+      const eta = alpha / Math.sqrt(zm);
+      p[i] = p[i]! - eta * gi + (etaOld - eta) * fwd;
+    }
+  },
   firstNonFinite(a) {
     for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return i;
     return -1;

@@ -76,6 +76,12 @@ inline void offsetState(AdamArgs& a, size_t off) {
 inline void offsetState(AdamaxArgs& a, size_t off) { a.m += off; a.u += off; }
 inline void offsetState(NadamArgs& a, size_t off) { a.m += off; a.v += off; }
 inline void offsetState(FloorArgs& a, size_t off) { a.m += off; a.v += off; }
+inline void offsetState(AdaptiveRevisionArgs& a, size_t off) {
+  a.gBck += off;
+  a.gSum += off;
+  a.z += off;
+  a.zMax += off;
+}
 
 template <class A, class SparseFn>
 void launch(Napi::Env env, const Target& t, A& a, void (*dense)(const A&, size_t, size_t), SparseFn sparse) {

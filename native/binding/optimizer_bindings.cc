@@ -70,6 +70,19 @@ Napi::Value Sparse(const Napi::CallbackInfo& info, void (*KernelTable::*sparse)(
   return Call<A, true>(info, nullptr, activeKernels().*sparse);
 }
 
+// AdaptiveRevision has four state arrays (one of them, gBck, only read), more than Call's three slots.
+Napi::Value AdaptiveRevision(const Napi::CallbackInfo& info) {
+  ArgReader r(info);
+  const Target t = readTarget(r, false);
+  AdaptiveRevisionArgs a{};
+  a.p = t.p.data;
+  JsSource src(r, t);
+  readArgs(src, a);
+  requireDisjoint(r.env(), t, {a.gBck, a.gSum, a.z, a.zMax});
+  launch(r.env(), t, a, activeKernels().adaptiveRevision, [](const AdaptiveRevisionArgs&, const SparseGrad&) {});
+  return info.Env().Undefined();
+}
+
 // Index of the first NaN or ±Inf in a Float32Array, or -1. Those are the floats whose exponent
 // bits are all ones; blocks are tested with an integer OR, which vectorises, and only a block
 // that holds one is searched element by element.
@@ -110,6 +123,7 @@ void registerOptimizerBindings(Napi::Env env, Napi::Object exports) {
   add("adamax", [](const Napi::CallbackInfo& i) { return Dense<AdamaxArgs>(i, &KernelTable::adamax); });
   add("nadam", [](const Napi::CallbackInfo& i) { return Dense<NadamArgs>(i, &KernelTable::nadam); });
   add("memoryFloor", [](const Napi::CallbackInfo& i) { return Dense<FloorArgs>(i, &KernelTable::floor); });
+  add("adaptiveRevision", AdaptiveRevision);
   add("firstNonFinite", FirstNonFinite);
 }
 

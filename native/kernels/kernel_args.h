@@ -109,6 +109,15 @@ void readArgs(Src& s, NadamArgs& a) {
 }
 
 template <class Src>
+void readArgs(Src& s, AdaptiveRevisionArgs& a) {
+  a.gBck = s.state("gradSumAtRead");
+  a.gSum = s.state("gradSum");
+  a.z = s.state("z");
+  a.zMax = s.state("zMax");
+  a.alpha = s.num("alpha");
+}
+
+template <class Src>
 void readArgs(Src& s, FloorArgs& a) {
   a.m = s.state("m");
   a.v = s.state("v");

@@ -20,6 +20,7 @@ struct KernelTable {
   void (*adagradSparse)(const AdagradArgs&, const SparseGrad&);
   void (*rmspropSparse)(const RmspropArgs&, const SparseGrad&);
   void (*adamSparse)(const AdamArgs&, const SparseGrad&);
+  void (*adaptiveRevision)(const AdaptiveRevisionArgs&, size_t begin, size_t end);
 };
 
 // Per-ISA tables; an entry is null when that ISA was not compiled into this binary.

@@ -67,6 +67,17 @@ struct NadamArgs {
   float sign, wd, b1, oneMinusB1, b2, oneMinusB2, invSqrtBc2, eps, cg, cm;
 };
 
+// AdaptiveRevision (McMahan & Streeter 2014), delay-tolerant AdaGrad at a parameter server; see
+// docs/async-sgd.md. gBck is the server's gradient sum as the worker read it with the parameters.
+//   fwd = gSum - gBck;  gSum += g;  etaOld = alpha/sqrt(zMax)
+//   z += g*g + 2*g*fwd;  zMax = max(zMax, z);  eta = alpha/sqrt(zMax)
+//   p = p - eta*g + (etaOld - eta)*fwd
+// zMax must start > 0 (z0): the rule never divides by anything smaller.
+struct AdaptiveRevisionArgs {
+  float* p; const float* g; const float* gBck; float* gSum; float* z; float* zMax;
+  float alpha;
+};
+
 // The memory floor: Adam's access pattern (reads p, g, m, v; writes p, m, v) with no math.
 // zero must be 0 at run time; it keeps the compiler from removing the reads.
 struct FloorArgs {

@@ -10,6 +10,7 @@
 #include "../rules/adam.h"
 #include "../rules/adamax.h"
 #include "../rules/nadam.h"
+#include "../rules/adaptive_revision.h"
 
 namespace descent {
 namespace {
@@ -95,6 +96,12 @@ void nadam(const NadamArgs& a, size_t b, size_t e) {
   stream<V, 0b1101>(arr, e - b, [&](V(&x)[4]) { r(x[0], x[1], x[2], x[3]); });
 }
 
+void adaptiveRevision(const AdaptiveRevisionArgs& a, size_t b, size_t e) {
+  const AdaptiveRevisionRule<V> r(a);
+  float* arr[6] = {a.p + b, mut(a.g) + b, mut(a.gBck) + b, a.gSum + b, a.z + b, a.zMax + b};
+  stream<V, 0b111001>(arr, e - b, [&](V(&x)[6]) { r(x[0], x[1], x[2], x[3], x[4], x[5]); });
+}
+
 void floorPass(const FloorArgs& a, size_t b, size_t e) {
   const V zero = V::set1(a.zero);
   float* arr[4] = {a.p + b, mut(a.g) + b, a.m + b, a.v + b};
@@ -156,7 +163,7 @@ void adamSparse(const AdamArgs& a, const SparseGrad& sg) {
 const KernelTable kTable = {
     DESCENT_ISA_NAME, sgd,       adagrad,       adadelta,      rmsprop,   adam,
     adamax,           nadam,     floorPass,     sgdSparse,     adagradSparse, rmspropSparse,
-    adamSparse,
+    adamSparse,       adaptiveRevision,
 };
 
 #undef DESCENT_RULE

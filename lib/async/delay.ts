@@ -1,0 +1,111 @@
+/**
+ * The delay injector: a {@link ParameterTransport} wrapper that holds each push back for a number of
+ * later pushes to the same shard through the wrapper, so staleness (server version at apply − version
+ * read) can be made large and reproducible. Delays come from a seeded generator, so a run with one
+ * replica (or several interleaved deterministically in one thread) sees exactly the same delays
+ * every time.
+ * @packageDocumentation
+ */
+import { Xoshiro128 } from '../data/shuffle';
+import { checkNumber, describe } from '../optimizers/validate';
+import type { ParameterTransport, Push, TransportStats } from './transport';
+
+/**
+ * How long pushes are held, in later pushes to the same shard.
+ * - `fixed`: every push waits `delay` pushes.
+ * - `random`: uniform integers in [`min`, `max`].
+ * - `heavy-tailed`: ⌊scale·(U^(−1/shape) − 1)⌋ (Pareto/Lomax with tail index `shape`), capped at `max`:
+ *   most pushes arrive almost at once, a few very late.
+ */
+export type DelayOptions =
+  | { readonly kind: 'fixed'; readonly delay: number; readonly seed?: number }
+  | { readonly kind: 'random'; readonly min?: number; readonly max: number; readonly seed?: number }
+  | { readonly kind: 'heavy-tailed'; readonly scale: number; readonly shape?: number; readonly max?: number; readonly seed?: number };
+
+/** A transport whose pushes are delayed; see {@link withDelay}. */
+export interface DelayedTransport extends ParameterTransport {
+  /** Pushes held right now. */
+  readonly held: number;
+  /** Hands every held push to the inner transport, in the order they would have been released. */
+  flush(): Promise<void>;
+}
+
+/** Draws delays (in pushes) for a {@link DelayOptions}; deterministic for a seed. */
+export function delaySampler(options: DelayOptions): () => number {
+  const where = 'withDelay';
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
+  const rng = new Xoshiro128(checkNumber(where, 'seed', options.seed ?? 0, { min: 0, integer: true }));
+  switch (options.kind) {
+    case 'fixed': {
+      const d = checkNumber(where, 'delay', options.delay, { min: 0, integer: true });
+      return () => d;
+    }
+    case 'random': {
+      const lo = checkNumber(where, 'min', options.min ?? 0, { min: 0, integer: true });
+      const hi = checkNumber(where, 'max', options.max, { min: lo, integer: true });
+      return () => lo + Math.floor(rng.nextFloat() * (hi - lo + 1));
+    }
+    case 'heavy-tailed': {
+      const scale = checkNumber(where, 'scale', options.scale, { min: 0 });
+      const shape = checkNumber(where, 'shape', options.shape ?? 1.5, { min: 0, minExclusive: true });
+      const cap = checkNumber(where, 'max', options.max ?? 1e6, { min: 0, integer: true });
+      return () => Math.min(cap, Math.floor(scale * ((1 - rng.nextFloat()) ** (-1 / shape) - 1)));
+    }
+    default:
+      throw new RangeError(`${where}: kind must be 'fixed', 'random' or 'heavy-tailed', got ${String((options as { kind: unknown }).kind)}`);
+  }
+}
+
+interface Held {
+  readonly due: number;
+  readonly order: number;
+  readonly push: Push;
+}
+
+/**
+ * Wraps `transport` so that each push is applied only after `d` later pushes to its shard went
+ * through this wrapper, `d` drawn from `options`. Held pushes are copied (the caller may reuse its
+ * arrays at once); {@link DelayedTransport.flush} and `close()` release what is still held.
+ * Fetches pass straight through.
+ */
+export function withDelay(transport: ParameterTransport, options: DelayOptions): DelayedTransport {
+  const sample = delaySampler(options);
+  const perShard = transport.layout.shards.map(() => ({ count: 0, held: [] as Held[] }));
+  let order = 0;
+  let heldCount = 0;
+  const releaseDue = async (shard: number, upTo: number): Promise<void> => {
+    const q = perShard[shard]!;
+    // Due pushes in order of due time, ties in arrival order.
+    const due = q.held.filter((h) => h.due <= upTo).sort((a, b) => a.due - b.due || a.order - b.order);
+    if (!due.length) return;
+    q.held = q.held.filter((h) => h.due > upTo);
+    heldCount -= due.length;
+    for (const h of due) await transport.push(h.push);
+  };
+  return {
+    layout: transport.layout,
+    get held() { return heldCount; },
+    fetch: (shard, into, gradSumInto) => transport.fetch(shard, into, gradSumInto),
+    async push(push: Push): Promise<void> {
+      const q = perShard[push.shard];
+      if (!q) return transport.push(push); // the inner transport reports the bad shard
+      const copy: Push = {
+        ...push,
+        values: push.values.slice(),
+        ...(push.gradSumAtRead ? { gradSumAtRead: push.gradSumAtRead.slice() } : {}),
+      };
+      q.count++;
+      q.held.push({ due: q.count + sample(), order: order++, push: copy });
+      heldCount++;
+      await releaseDue(push.shard, q.count);
+    },
+    async flush(): Promise<void> {
+      for (let s = 0; s < perShard.length; s++) await releaseDue(s, Infinity);
+    },
+    stats: (): TransportStats => transport.stats(),
+    async close(): Promise<void> {
+      await this.flush();
+      await transport.close();
+    },
+  };
+}
