@@ -20,7 +20,7 @@ const USAGE = `usage: descent-ps <command> [options]
 
 commands:
   server --redis URL | --cluster HOST:PORT[,HOST:PORT...]  --job NAME [--prefix P]
-         [--shards S] [--shard I[,J...]] [--batch N] [--claim-idle-ms MS] [--dedupe-window N]
+         [--shards S] [--shard I[,J...]] [--batch N] [--claim-idle-ms MS] [--dedup-window N]
          [--heartbeat-ttl-ms MS] [--quiet]
          serve shards of a job (default: all of them) until SIGINT/SIGTERM; --shards checks the
          job's shard count
@@ -100,7 +100,7 @@ const formatCount = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `
 
 async function serverCommand(args) {
   const flags = parseFlags(args, ['--redis', '--cluster', '--prefix', '--job', '--shards', '--shard', '--batch', '--claim-idle-ms',
-    '--dedupe-window', '--heartbeat-ttl-ms', '--commit-delay-ms', '--consumer'], ['--quiet']);
+    '--dedup-window', '--heartbeat-ttl-ms', '--commit-delay-ms', '--consumer'], ['--quiet']);
   if (!flags.job) throw new UsageError('--job NAME is required');
   const redis = locationOf(flags);
   const ps = loadRedisModule();
@@ -124,7 +124,7 @@ async function serverCommand(args) {
     ...(flags.consumer ? { consumer: flags.consumer } : {}),
     batch: intFlag(flags, 'batch', 32),
     claimIdleMs: intFlag(flags, 'claim-idle-ms', 10_000),
-    dedupeWindow: intFlag(flags, 'dedupe-window', 100_000),
+    dedupWindow: intFlag(flags, 'dedup-window', 100_000),
     heartbeatTtlMs: intFlag(flags, 'heartbeat-ttl-ms', 3_000),
     commitDelayMs: intFlag(flags, 'commit-delay-ms', 0),
     onProgress: flags.quiet ? undefined : (p) => {
@@ -226,7 +226,7 @@ async function runCommand(args) {
   const serverOpts = [];
   if (config.server.batch !== undefined) serverOpts.push('--batch', String(config.server.batch));
   if (config.server.claimIdleMs !== undefined) serverOpts.push('--claim-idle-ms', String(config.server.claimIdleMs));
-  if (config.server.dedupeWindow !== undefined) serverOpts.push('--dedupe-window', String(config.server.dedupeWindow));
+  if (config.server.dedupWindow !== undefined) serverOpts.push('--dedup-window', String(config.server.dedupWindow));
   const startServer = (i) => {
     const shards = ps.shardsOfServer(i, config.servers, config.shards);
     const s = child(`server ${i}`, ['server', ...redisArgs, '--job', config.job, '--shard', shards.join(','), '--quiet',

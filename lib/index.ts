@@ -89,3 +89,5 @@ export { hogwildWorkers } from './parallel/hogwild-workers';
 export type { HogwildWorkerModel, HogwildWorkersOptions, HogwildWorkersEpoch } from './parallel/hogwild-workers';
 export { generateSparse, generateRatings, splitRatings } from './data/generate';
 export type { SparseSetOptions, SparseSet, RatingsOptions } from './data/generate';
+export { initRedisJob, redisJobStatus, deleteRedisJobKeys, openRedisTransport, redisEndpoint, redisTransportModule, RedisTransport, runShardServer, runRedisWorker, checkRunConfig } from './async/redis/index';
+export type { RedisLocation, InitRedisJobOptions, RedisJobMeta, RedisJobStatus, RedisShardStatus, RedisProcessStatus, ProcessRecord, RedisTransportConfig, ShardServerOptions, ShardServerProgress, ShardServerShardProgress, RedisAlgorithm, RunRedisWorkerOptions, RedisRunConfig } from './async/redis/index';

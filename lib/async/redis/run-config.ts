@@ -35,8 +35,8 @@ export interface RedisRunConfig {
   readonly ifExists?: 'overwrite' | 'resume';
   /** Options of the algorithm's worker loop (steps, lr, batchSize, nFetch, nPush, tau, alpha, seed...). */
   readonly options?: Readonly<Record<string, unknown>>;
-  /** Shard-server options: batch, claimIdleMs, dedupeWindow. */
-  readonly server?: { readonly batch?: number; readonly claimIdleMs?: number; readonly dedupeWindow?: number };
+  /** Shard-server options: batch, claimIdleMs, dedupWindow. */
+  readonly server?: { readonly batch?: number; readonly claimIdleMs?: number; readonly dedupWindow?: number };
   /** Heartbeat lifetime of every process (ms). Default 3 000. */
   readonly heartbeatTtlMs?: number;
 }

@@ -10,11 +10,11 @@ import { LuaScript } from './connection';
 
 /**
  * KEYS: shard hash, applied-id sorted set, push stream.
- * ARGV: expectedVersion, newVersion, group, dedupeWindow, rejectedCount, trimBelowId,
+ * ARGV: expectedVersion, newVersion, group, dedupWindow, rejectedCount, trimBelowId,
  *       nFields, (field, value) × nFields, nApplied, pushId × nApplied, streamEntryId × rest.
  * Compare-and-set on `version`: when another server committed since this one read the shard, it
  * writes nothing and replies {0, currentVersion}; otherwise it writes the blobs and the version,
- * records the applied push ids (scored by the new version, trimmed to the last dedupeWindow
+ * records the applied push ids (scored by the new version, trimmed to the last dedupWindow
  * versions), acknowledges every stream entry of the batch (applied, duplicate or rejected), trims
  * acknowledged entries from the stream, and replies {1, newVersion}.
  */

@@ -45,8 +45,8 @@ export interface ShardServerOptions {
   readonly blockMs?: number;
   /** A pending push idle this long (ms) is taken over from the server it was delivered to. Default 10 000. */
   readonly claimIdleMs?: number;
-  /** Push ids remembered for deduplication: those applied in the last `dedupeWindow` versions. Default 100 000. */
-  readonly dedupeWindow?: number;
+  /** Push ids remembered for deduplication: those applied in the last `dedupWindow` versions. Default 100 000. */
+  readonly dedupWindow?: number;
   /** Heartbeat lifetime (ms); refreshed every third of it. Default 3 000. */
   readonly heartbeatTtlMs?: number;
   /** Testing aid: wait this long (ms) between reading a batch and committing it. Default 0. */
@@ -145,7 +145,7 @@ class ShardLoop {
     private readonly length: number,
     private readonly rule: ResolvedServerRule,
     private readonly consumer: string,
-    private readonly options: Required<Pick<ShardServerOptions, 'batch' | 'blockMs' | 'claimIdleMs' | 'dedupeWindow' | 'commitDelayMs'>>,
+    private readonly options: Required<Pick<ShardServerOptions, 'batch' | 'blockMs' | 'claimIdleMs' | 'dedupWindow' | 'commitDelayMs'>>,
     private readonly onCommit: () => void,
   ) {
     this.keys = shardKeys(prefix, job, shard);
@@ -244,7 +244,7 @@ class ShardLoop {
     const newest = streamIds.reduce((a, b) => (compareIds(a, b) >= 0 ? a : b));
     const newVersion = cache.version + appliedIds.length;
     const reply = (await COMMIT_SCRIPT.run(this.client, [this.keys.shard, this.keys.applied, this.keys.stream], [
-      cache.version, newVersion, SERVER_GROUP, this.options.dedupeWindow, rejected, newest,
+      cache.version, newVersion, SERVER_GROUP, this.options.dedupWindow, rejected, newest,
       fields.length / 2, ...fields, appliedIds.length, ...appliedIds, ...streamIds,
     ])) as [number, number];
     if (Number(reply[0]) !== 1) return false;
@@ -287,7 +287,7 @@ export async function runShardServer(options: ShardServerOptions): Promise<Shard
   const batch = checkNumber(WHERE, 'options.batch', options.batch ?? 32, { min: 1, max: 10_000, integer: true });
   const blockMs = checkNumber(WHERE, 'options.blockMs', options.blockMs ?? 500, { min: 1, integer: true });
   const claimIdleMs = checkNumber(WHERE, 'options.claimIdleMs', options.claimIdleMs ?? 10_000, { min: 0, integer: true });
-  const dedupeWindow = checkNumber(WHERE, 'options.dedupeWindow', options.dedupeWindow ?? 100_000, { min: 1, integer: true });
+  const dedupWindow = checkNumber(WHERE, 'options.dedupWindow', options.dedupWindow ?? 100_000, { min: 1, integer: true });
   const heartbeatTtlMs = checkNumber(WHERE, 'options.heartbeatTtlMs', options.heartbeatTtlMs ?? 3_000, { min: 30, integer: true });
   const commitDelayMs = checkNumber(WHERE, 'options.commitDelayMs', options.commitDelayMs ?? 0, { min: 0 });
   const progressEveryMs = checkNumber(WHERE, 'options.progressEveryMs', options.progressEveryMs ?? 1_000, { min: 1 });
@@ -328,7 +328,7 @@ export async function runShardServer(options: ShardServerOptions): Promise<Shard
     const client = connect(location, null);
     clients.push(client);
     loops.push(new ShardLoop(client, prefix, job, s, layout.shards[s]!.length, rule, consumer,
-      { batch, blockMs, claimIdleMs, dedupeWindow, commitDelayMs }, () => report(false)));
+      { batch, blockMs, claimIdleMs, dedupWindow, commitDelayMs }, () => report(false)));
   }
   const ticker = setInterval(() => report(true), progressEveryMs);
   ticker.unref();

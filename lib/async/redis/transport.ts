@@ -8,8 +8,8 @@
  * {@link RedisTransportConfig}; `openTransport(config)` below is what worker threads and processes call.
  * @packageDocumentation
  */
-import * as path from 'node:path';
 import { checkNumber, checkFloat32Array, describe } from '../../optimizers/validate';
+import { compiledModule } from '../compiled';
 import { checkShardLayout } from '../layout';
 import type { ParameterTransport, Push, ShardLayout, TransportEndpoint, TransportStats } from '../transport';
 import { bytesOf, copyBlob } from './codec';
@@ -134,13 +134,11 @@ export async function openTransport(config: RedisTransportConfig): Promise<Redis
 }
 
 /**
- * Path of the module exporting {@link openTransport}: this file, or its build under dist/cjs when
- * the library runs from its TypeScript source (threads and child processes load plain JS).
+ * Path of the module exporting {@link openTransport}: this file compiled (dist/cjs, or a
+ * development build when the library runs from its TypeScript source), for threads and processes.
  */
 export function redisTransportModule(): string {
-  if (!__filename.endsWith('.ts')) return __filename;
-  const root = path.resolve(__dirname, '..', '..', '..');
-  return path.join(root, 'dist', 'cjs', path.relative(path.join(root, 'lib'), __filename).replace(/\.ts$/, '.js'));
+  return compiledModule('async/redis/transport');
 }
 
 /** The {@link TransportEndpoint} of a Redis job, for algorithms that open a transport per worker. */

@@ -5,6 +5,7 @@
  * loop (lib/async/downpour.ts or lib/async/easgd.ts) on a {@link RedisTransport}.
  * @packageDocumentation
  */
+import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { describe } from '../../optimizers/validate';
 import type { AsyncModel } from '../model';
@@ -31,8 +32,9 @@ export interface RunRedisWorkerOptions {
   /** Workers in the job; worker i trains on examples [i·E/R, (i+1)·E/R). */
   readonly workers: number;
   /**
-   * The algorithm loop's own options (steps, lr, batchSize, nFetch/nPush for Downpour, tau/alpha
-   * for EASGD, seed...), passed through; `worker`, `workers`, `begin`, `end` and `signal` are set here.
+   * The algorithm loop's own options, passed through (Downpour: steps, batchSize, nFetch, nPush,
+   * seed; EASGD: steps, lr, alpha, tau, momentum, batchSize, seed). The worker's place in the job,
+   * its stop signal and its push-id prefix are set here.
    */
   readonly options?: Readonly<Record<string, unknown>>;
   /** Heartbeat lifetime (ms). Default 3 000. */
@@ -40,7 +42,40 @@ export interface RunRedisWorkerOptions {
   readonly signal?: AbortSignal;
 }
 
-type Runner = (transport: ParameterTransport, model: AsyncModel, options: Record<string, unknown>) => Promise<unknown>;
+type Loop = (transport: ParameterTransport, model: AsyncModel, options: Record<string, unknown>) => Promise<unknown>;
+
+/** Where this worker sits in the job, and how to stop it. */
+interface Place {
+  readonly worker: number;
+  readonly workers: number;
+  readonly begin: number;
+  readonly end: number;
+  readonly signal: AbortSignal | undefined;
+  /** Whether the shards run adaptive revision (the loop must fetch ḡ and send it back). */
+  readonly gradSum: boolean;
+}
+
+/**
+ * The options each algorithm's loop takes for a worker's place. Push ids get a prefix fresh for
+ * every process start: a restarted worker's pushes must not look like repeats of its
+ * predecessor's (shard servers drop repeated ids).
+ */
+const LOOPS: Readonly<Record<RedisAlgorithm, { file: string; name: string; place(p: Place): Record<string, unknown> }>> = {
+  downpour: {
+    file: '../downpour-replica', name: 'runDownpourReplica',
+    place: (p) => ({
+      replica: p.worker, replicas: p.workers, gradSum: p.gradSum,
+      idPrefix: `downpour-${randomBytes(6).toString('hex')}`, shouldStop: () => p.signal?.aborted === true,
+    }),
+  },
+  easgd: {
+    file: '../easgd', name: 'runEasgdWorker',
+    place: (p) => ({
+      worker: p.worker, workers: p.workers, begin: p.begin, end: p.end, runId: randomBytes(6).toString('hex'),
+      ...(p.signal ? { signal: p.signal } : {}),
+    }),
+  },
+};
 
 // TypeScript compiles import() to require() under CommonJS, which cannot load ES modules: keep a
 // real dynamic import so a model may be either kind of module.
@@ -52,10 +87,8 @@ function exported<T>(mod: unknown, name: string): T | undefined {
 }
 
 /** The algorithm's loop, required lazily so that this file builds whichever algorithms are present. */
-function runnerOf(algorithm: RedisAlgorithm): Runner {
-  const [file, names] = algorithm === 'easgd'
-    ? ['../easgd', ['runEasgdWorker']]
-    : ['../downpour', ['runDownpourReplica', 'runDownpourWorker', 'downpourReplicaLoop']];
+function loopOf(algorithm: RedisAlgorithm): Loop {
+  const { file, name } = LOOPS[algorithm];
   let mod: unknown;
   try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -63,11 +96,9 @@ function runnerOf(algorithm: RedisAlgorithm): Runner {
   } catch (err) {
     throw new Error(`this build of descent has no ${algorithm} loop (${file}: ${(err as Error).message})`);
   }
-  for (const name of names) {
-    const f = exported<Runner>(mod, name);
-    if (f) return f;
-  }
-  throw new Error(`lib/async/${file.slice(3)} exports none of ${names.join(', ')}`);
+  const loop = exported<Loop>(mod, name);
+  if (!loop) throw new Error(`lib/async/${file.slice(3)} does not export ${name}`);
+  return loop;
 }
 
 /** Loads a model module and calls its `createModel(data)`. */
@@ -98,7 +129,7 @@ export async function runRedisWorker(options: RunRedisWorkerOptions): Promise<un
   if (!Number.isInteger(options.worker) || options.worker < 0 || options.worker >= options.workers)
     throw new RangeError(`${where}: options.worker must be an integer in [0, ${options.workers - 1}], got ${options.worker}`);
   if (typeof options.model !== 'string') throw new TypeError(`${where}: options.model must be a module path or file URL`);
-  const run = runnerOf(options.algorithm);
+  const loop = loopOf(options.algorithm);
   const model = await loadAsyncModel(options.model, options.data);
   const begin = Math.floor((options.worker * model.examples) / options.workers);
   const end = Math.floor(((options.worker + 1) * model.examples) / options.workers);
@@ -110,10 +141,11 @@ export async function runRedisWorker(options: RunRedisWorkerOptions): Promise<un
   try {
     if (transport.layout.size !== model.size)
       throw new RangeError(`${where}: the job holds ${transport.layout.size} parameters but model.size is ${model.size}`);
-    const result = await run(transport, model, {
-      ...options.options, worker: options.worker, workers: options.workers, begin, end,
-      ...(options.signal ? { signal: options.signal } : {}),
+    const place = LOOPS[options.algorithm].place({
+      worker: options.worker, workers: options.workers, begin, end, signal: options.signal,
+      gradSum: transport.meta.rule.name === 'adaptive-revision',
     });
+    const result = await loop(transport, model, { ...options.options, ...place });
     await heartbeat.stop('done');
     return result;
   } catch (err) {
