@@ -166,8 +166,10 @@ export async function startHeartbeat(client: RedisClient, registry: string, fiel
   return {
     async stop(state, error) {
       clearInterval(timer);
+      // The beat is left to expire rather than deleted: a status reader that saw 'running' just
+      // before this write then still finds the beat, and never mistakes a clean exit for a death.
+      await client.set(beatKey, String(Date.now()), 'PX', ttlMs);
       await client.hset(registry, field, record(state, error));
-      await client.del(beatKey);
     },
   };
 }

@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import { describe } from '../../optimizers/validate';
+import { loadAsyncModel as loadModelFrom, moduleUrl } from '../load-module';
 import type { AsyncModel } from '../model';
 import type { ParameterTransport } from '../transport';
 import { closeQuietly, connect, prefixOf } from './connection';
@@ -77,10 +77,6 @@ const LOOPS: Readonly<Record<RedisAlgorithm, { file: string; name: string; place
   },
 };
 
-// TypeScript compiles import() to require() under CommonJS, which cannot load ES modules: keep a
-// real dynamic import so a model may be either kind of module.
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
-
 function exported<T>(mod: unknown, name: string): T | undefined {
   const m = mod as Record<string, unknown> & { default?: Record<string, unknown> };
   return [m[name], m.default?.[name]].find((c) => typeof c === 'function') as T | undefined;
@@ -101,16 +97,9 @@ function loopOf(algorithm: RedisAlgorithm): Loop {
   return loop;
 }
 
-/** Loads a model module and calls its `createModel(data)`. */
+/** Loads a model module (path or file URL, CommonJS or ESM) and calls its `createModel(data)`. */
 export async function loadAsyncModel(modulePath: string, data: unknown): Promise<AsyncModel> {
-  const url = /^[a-z]+:/i.test(modulePath) ? modulePath : pathToFileURL(modulePath).href;
-  const createModel = exported<(data: unknown) => AsyncModel | Promise<AsyncModel>>(await importModule(url), 'createModel');
-  if (!createModel) throw new TypeError(`the model module ${modulePath} must export a function createModel(data)`);
-  const model = await createModel(data);
-  if (typeof model !== 'object' || model === null || !Number.isInteger(model.size) || model.size < 1 ||
-    !Number.isInteger(model.examples) || model.examples < 1 || typeof model.gradient !== 'function')
-    throw new RangeError(`createModel(data) in ${modulePath} must return { size ≥ 1, examples ≥ 1, gradient, loss? }`);
-  return model;
+  return loadModelFrom(moduleUrl('loadAsyncModel', 'model', modulePath), data);
 }
 
 /**
