@@ -73,11 +73,11 @@ interface RedisInstance {
 }
 
 /** A redis-server of our own on a free loopback port; `persist` turns on the AOF (fsync always) in its directory. */
-async function startRedis(persist = false): Promise<RedisInstance> {
+async function startRedis(persist = false, extra: string[] = []): Promise<RedisInstance> {
   const dir = tempDir();
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no',
-    '--appendonly', persist ? 'yes' : 'no', '--appendfsync', 'always', '--logfile', path.join(dir, 'redis.log')];
+    '--appendonly', persist ? 'yes' : 'no', '--appendfsync', 'always', '--logfile', path.join(dir, 'redis.log'), ...extra];
   const launch = async (): Promise<ChildProcess> => {
     const proc = spawn('redis-server', args, { stdio: 'ignore' });
     children.add(proc);
@@ -236,6 +236,48 @@ async function pushMany(url: string, job: string, worker: number, count: number,
 async function pendingOf(url: string, job: string, shard: number): Promise<number> {
   return (await redisJobStatus({ url }, job)).shards[shard]!.pending;
 }
+
+const hasClusterCli = spawnSync('redis-cli', ['--version'], { encoding: 'utf8' }).status === 0;
+
+describeRedis.runIf(hasClusterCli)('Redis parameter server on a Redis Cluster', () => {
+  it('keeps each shard\'s keys on one slot, spreads the shards over the nodes, and applies every push once', async () => {
+    const nodes = await Promise.all([0, 1, 2].map(() => startRedis(false, ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'])));
+    const create = spawnSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'],
+      { encoding: 'utf8', timeout: 20_000 });
+    expect(create.status, create.stdout + create.stderr).toBe(0);
+    const ready = (n: RedisInstance): boolean => /cluster_state:ok/.test(spawnSync('redis-cli', ['-p', String(n.port), 'cluster', 'info'], { encoding: 'utf8' }).stdout);
+    await waitFor('the cluster to be ready', () => nodes.every(ready));
+    const redis = { cluster: nodes.map((n) => ({ host: '127.0.0.1', port: n.port })) };
+    const job = newJob();
+    await initRedisJob({ redis, job, layout: shardLayout(40, 4), rule: SGD1 });
+    const stop = new AbortController();
+    const server = runShardServer({ redis, job, signal: stop.signal, blockMs: 50 });
+    const t = await openRedisTransport({ ...redis, job });
+    for (let i = 0; i < 20; i++) for (let s = 0; s < 4; s++) await t.push(push(`p${i}-${s}`, s, new Float32Array(10).fill(-1)));
+    await t.push(push('p0-0', 0, new Float32Array(10).fill(-1)));
+    await waitFor('every push to be applied', async () => (await redisJobStatus(redis, job)).shards.every((s) => s.version === 20 && s.queued === 0));
+    const into = new Float32Array(10);
+    for (let s = 0; s < 4; s++) {
+      expect(await t.fetch(s, into)).toBe(20);
+      expect(into.every((x) => x === 20)).toBe(true);
+    }
+    await t.close();
+    stop.abort();
+    expect((await server).shards.map((s) => s.applied)).toEqual([20, 20, 20, 20]);
+    // Each node holds whole shards (shard hash, stream and applied index together), and more than one node holds some.
+    const owners = new Map<number, Set<number>>();
+    nodes.forEach((n, i) => {
+      const keys = spawnSync('redis-cli', ['-p', String(n.port), 'keys', `descent:{${job}:*`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+      for (const k of keys) {
+        const shard = Number(/:(\d+)\}/.exec(k)![1]);
+        owners.set(shard, (owners.get(shard) ?? new Set()).add(i));
+      }
+    });
+    expect([...owners.keys()].sort()).toEqual([0, 1, 2, 3]);
+    for (const set of owners.values()) expect(set.size).toBe(1);
+    expect(new Set([...owners.values()].map((v) => [...v][0])).size).toBeGreaterThan(1);
+  });
+});
 
 describeRedis.runIf(built)('Redis parameter server processes (descent-ps)', () => {
   it('loses no push and applies none twice when a shard server is killed with SIGKILL mid-run and another takes over', async () => {
@@ -405,5 +447,24 @@ describeRedis.runIf(built && fs.existsSync(path.join(root, 'dist', 'cjs', 'async
     expect(redisLoss).toBeLessThan(0.05 * initial);
     // Both end at the noise floor (the optimum is ≈ noise² / 2 = 0.00125): within 50% of each other.
     expect(redisLoss).toBeLessThan(1.5 * inProcess.loss);
+  });
+});
+
+describe.runIf(built)('without ioredis installed', () => {
+  it('loads the package, and the Redis functions reject with an error that says to npm install ioredis', () => {
+    // A child Node in which resolving 'ioredis' fails, as in an installation without the optional peer dependency.
+    const script = `
+      const Module = require('node:module');
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (request, ...rest) {
+        if (request === 'ioredis') { const e = new Error("Cannot find module 'ioredis'"); e.code = 'MODULE_NOT_FOUND'; throw e; }
+        return resolve.call(this, request, ...rest);
+      };
+      const descent = require(${JSON.stringify(path.join(root, 'dist', 'cjs', 'index.js'))});
+      descent.openRedisTransport({ url: 'redis://127.0.0.1:1', job: 'j' }).then(
+        () => console.log('opened?'), (err) => console.log('rejected: ' + err.message));`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/rejected: .*needs the 'ioredis' package.*npm install ioredis/);
   });
 });
