@@ -176,6 +176,8 @@ class ShardLoop {
     const entries = (reply[1] as [Buffer, unknown][] | null) ?? [];
     const out = entries.filter(([, f]) => f !== null).map(([id, f]) => parseEntry(this.shard, id.toString(), f));
     this.progress.claimed += out.length;
+    // More pending entries past this page (a dead server's backlog): claim again next round.
+    if (String(reply[0]) !== '0-0') this.nextClaimAt = 0;
     return out;
   }
 
@@ -190,8 +192,8 @@ class ShardLoop {
   async step(): Promise<number> {
     let entries: Entry[] = [];
     if (Date.now() >= this.nextClaimAt) {
-      entries = await this.claim();
       this.nextClaimAt = Date.now() + Math.max(50, this.options.claimIdleMs / 2);
+      entries = await this.claim();
     }
     if (entries.length === 0) entries = await this.read();
     if (entries.length === 0) return 0;
