@@ -89,5 +89,25 @@ export { hogwildWorkers } from './parallel/hogwild-workers';
 export type { HogwildWorkerModel, HogwildWorkersOptions, HogwildWorkersEpoch } from './parallel/hogwild-workers';
 export { generateSparse, generateRatings, splitRatings } from './data/generate';
 export type { SparseSetOptions, SparseSet, RatingsOptions } from './data/generate';
+// Asynchronous SGD (Downpour, delay-tolerant AdaGrad): the transport contract, the server rules, the in-process server, the delay injector.
+export type { ParameterTransport, Push, PushKind, ShardLayout, ShardRange, TransportStats, ServerRule, ServerRuleName, TransportEndpoint } from './async/transport';
+export type { AsyncModel } from './async/model';
+export { applyPush, initShardState, fillInitialState, serverRuleStateNames, resolveServerRule, ruleNeedsGradSum, SERVER_RULE_NAMES } from './async/server-rule';
+export type { ShardState, ResolvedServerRule } from './async/server-rule';
+export { shardLayout, checkShardLayout } from './async/layout';
+export { createInProcessServer, InProcessServer } from './async/in-process/server';
+export type { InProcessServerOptions, InProcessServerStats } from './async/in-process/server';
+export { InProcessTransport } from './async/in-process/transport';
+export type { InProcessMode, InProcessConfig } from './async/in-process/transport';
+export type { SharedShard } from './async/in-process/shared-shard';
+export type { PushQueue } from './async/in-process/queue';
+export { withDelay, delaySampler } from './async/delay';
+export type { DelayOptions, DelayedTransport } from './async/delay';
+export { downpour } from './async/downpour';
+export type { DownpourOptions, DownpourProgress, DownpourResult } from './async/downpour';
+export { runDownpourReplica, replicaExamples } from './async/downpour-replica';
+export type { DownpourReplicaOptions, DownpourReplicaReport, DownpourReplicaResult } from './async/downpour-replica';
+export { openEndpoint } from './async/load-module';
+// The parameter server on Redis (needs the optional peer dependency ioredis, loaded on first use).
 export { initRedisJob, redisJobStatus, deleteRedisJobKeys, openRedisTransport, redisEndpoint, redisTransportModule, RedisTransport, runShardServer, runRedisWorker, checkRunConfig } from './async/redis/index';
 export type { RedisLocation, InitRedisJobOptions, RedisJobMeta, RedisJobStatus, RedisShardStatus, RedisProcessStatus, ProcessRecord, RedisTransportConfig, ShardServerOptions, ShardServerProgress, ShardServerShardProgress, RedisAlgorithm, RunRedisWorkerOptions, RedisRunConfig } from './async/redis/index';

@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import { compiledModule } from '../lib/async/compiled';
 import { withDelay } from '../lib/async/delay';
 import { createInProcessServer } from '../lib/async/in-process/server';
 import type { Push } from '../lib/async/transport';
@@ -61,6 +63,18 @@ describe.each(['lock', 'owner'] as const)('the in-process server in %s mode', (m
   });
 });
 
+describe('closing an owner-mode server', () => {
+  it('resolves in a process with nothing else to keep it alive (owner threads are waited for)', () => {
+    const server = JSON.stringify(compiledModule('async/in-process/server'));
+    const out = execFileSync(process.execPath, ['-e', `
+      const { createInProcessServer } = require(${server});
+      const s = createInProcessServer({ size: 4, shards: 2, mode: 'owner', rule: { name: 'sgd', lr: 1 } });
+      s.connect().push({ id: 'a', worker: 0, shard: 1, kind: 'gradient', values: new Float32Array([-1, -1]), readVersion: 0 })
+        .then(() => s.close()).then(() => console.log('closed', Array.from(s.snapshot()).join(',')));`], { encoding: 'utf8', timeout: 30_000 });
+    expect(out.trim()).toBe('closed 0,0,1,1');
+  });
+});
+
 describe('the in-process transport', () => {
   it('returns the version read with the parameters and ḡ for adaptive revision', async () => {
     const server = createInProcessServer({ init: Float32Array.from([1, 2, 3]), shards: 2, rule: 'adaptive-revision' });
@@ -81,6 +95,7 @@ describe('the in-process transport', () => {
     await expect(t.push(push('a', 1, [1, 1, 1]))).rejects.toThrow(RangeError);
     await expect(t.push(push('b', 0, [1, 1]))).rejects.toThrow(/3 elements/);
     await expect(t.fetch(0, new Float32Array(3), new Float32Array(3))).rejects.toThrow(/adaptive-revision/);
+    await expect(t.push(push('c', 0, [1, 1, 1], { readVersion: -1 }))).rejects.toThrow(/readVersion/);
     expect(server.stats().applied).toBe(0);
     await server.close();
   });

@@ -56,31 +56,24 @@ export function delaySampler(options: DelayOptions): () => number {
   }
 }
 
-interface Held {
-  readonly due: number;
-  readonly order: number;
-  readonly push: Push;
-}
-
 /**
  * Wraps `transport` so that each push is applied only after `d` later pushes to its shard went
  * through this wrapper, `d` drawn from `options`. Held pushes are copied (the caller may reuse its
- * arrays at once); {@link DelayedTransport.flush} and `close()` release what is still held.
- * Fetches pass straight through.
+ * arrays at once); {@link DelayedTransport.flush} and `close()` release what is still held, in due
+ * order. Fetches pass straight through. Pushes due at the same time go in arrival order.
  */
 export function withDelay(transport: ParameterTransport, options: DelayOptions): DelayedTransport {
   const sample = delaySampler(options);
-  const perShard = transport.layout.shards.map(() => ({ count: 0, held: [] as Held[] }));
-  let order = 0;
+  // Per shard: pushes so far, and the held pushes bucketed by the push count at which they are due.
+  const perShard = transport.layout.shards.map(() => ({ count: 0, due: new Map<number, Push[]>() }));
   let heldCount = 0;
-  const releaseDue = async (shard: number, upTo: number): Promise<void> => {
+  const releaseBucket = async (shard: number, at: number): Promise<void> => {
     const q = perShard[shard]!;
-    // Due pushes in order of due time, ties in arrival order.
-    const due = q.held.filter((h) => h.due <= upTo).sort((a, b) => a.due - b.due || a.order - b.order);
-    if (!due.length) return;
-    q.held = q.held.filter((h) => h.due > upTo);
-    heldCount -= due.length;
-    for (const h of due) await transport.push(h.push);
+    const bucket = q.due.get(at);
+    if (!bucket) return;
+    q.due.delete(at);
+    heldCount -= bucket.length;
+    for (const p of bucket) await transport.push(p);
   };
   return {
     layout: transport.layout,
@@ -95,12 +88,17 @@ export function withDelay(transport: ParameterTransport, options: DelayOptions):
         ...(push.gradSumAtRead ? { gradSumAtRead: push.gradSumAtRead.slice() } : {}),
       };
       q.count++;
-      q.held.push({ due: q.count + sample(), order: order++, push: copy });
+      const due = q.count + sample();
+      const bucket = q.due.get(due);
+      if (bucket) bucket.push(copy);
+      else q.due.set(due, [copy]);
       heldCount++;
-      await releaseDue(push.shard, q.count);
+      await releaseBucket(push.shard, q.count);
     },
     async flush(): Promise<void> {
-      for (let s = 0; s < perShard.length; s++) await releaseDue(s, Infinity);
+      for (let s = 0; s < perShard.length; s++) {
+        for (const at of [...perShard[s]!.due.keys()].sort((a, b) => a - b)) await releaseBucket(s, at);
+      }
     },
     stats: (): TransportStats => transport.stats(),
     async close(): Promise<void> {

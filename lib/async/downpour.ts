@@ -224,7 +224,12 @@ export async function downpour(options: DownpourOptions): Promise<DownpourResult
     stopAll();
     rejectFailure(e);
   };
-  signal?.addEventListener('abort', stopAll, { once: true });
+  // Abort stops replicas before their next step, and also ends any wait (workers still loading).
+  const onAbort = (): void => {
+    stopAll();
+    rejectFailure(signal?.reason instanceof Error ? signal.reason : new Error(String(signal?.reason)));
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
 
   // Progress bookkeeping, fed by the replicas' reports.
   let examples = 0, pushes = 0, lossSum = 0, lossSteps = 0;
@@ -247,7 +252,7 @@ export async function downpour(options: DownpourOptions): Promise<DownpourResult
     };
     // The evaluator learns the model's size first, so an in-process server can be sized from it.
     evaluator = spawn({ ...base, role: 'evaluator', endpoint: { module: '', config: null }, options: { replica: 0, replicas, idPrefix: '' } }, 'the loss evaluator');
-    const info = await evaluator.next('ready');
+    const info = await Promise.race([evaluator.next('ready'), failure]);
     if (options.transport) {
       endpoint = options.transport;
     } else {
@@ -262,7 +267,7 @@ export async function downpour(options: DownpourOptions): Promise<DownpourResult
         options: { replica: r, replicas, batchSize, nFetch, nPush, gradSum: rule.name === 'adaptive-revision', seed, idPrefix },
       }, `replica ${r}`));
     }
-    await Promise.all(replicaLinks.map((l) => l.next('ready')));
+    await Promise.race([Promise.all(replicaLinks.map((l) => l.next('ready'))), failure]);
     const [b0, e0] = replicaExamples(info.examples, replicas - 1, replicas);
     const steps = stepsOption ?? Math.ceil((epochs * (e0 - b0)) / batchSize);
 
@@ -340,7 +345,7 @@ export async function downpour(options: DownpourOptions): Promise<DownpourResult
     throw firstFailure ?? err;
   } finally {
     if (timer) clearInterval(timer);
-    signal?.removeEventListener('abort', stopAll);
+    signal?.removeEventListener('abort', onAbort);
     stopAll();
     await Promise.all(links.map((l) => l.terminate()));
     await server?.close();

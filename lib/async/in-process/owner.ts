@@ -1,7 +1,7 @@
 /**
  * The owner thread of one in-process shard (owner mode): takes pushes from the shard's queue in
  * order and applies them under the shard's mutex (fetches take it too). Exits once the server is
- * closed and the queue is empty.
+ * closed and no push is ready at the head of the queue.
  * @internal
  * @packageDocumentation
  */
@@ -22,7 +22,9 @@ function run(init: OwnerInit): void {
   for (;;) {
     const item = peek(q, 50);
     if (!item) {
-      if (Atomics.load(q.ctrl, QueueSlot.Closed) && Atomics.load(q.ctrl, QueueSlot.Tail) === Atomics.load(q.ctrl, QueueSlot.Head)) return;
+      // Closed and nothing ready at the head for one wait: done. (A ticket taken by a pusher that was
+      // terminated mid-push never becomes ready; waiting for it would hang close().)
+      if (Atomics.load(q.ctrl, QueueSlot.Closed)) return;
       continue;
     }
     try {

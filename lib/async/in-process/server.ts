@@ -127,7 +127,10 @@ export class InProcessServer {
     return { applied, duplicates, meanStaleness: applied ? sum / applied : 0, maxStaleness: max, versions };
   }
 
-  /** Owner mode: resolves once every accepted push is applied (at once in lock mode). */
+  /**
+   * Owner mode: resolves once every accepted push is applied (at once in lock mode). Call it when
+   * no pusher is mid-push; a pusher terminated inside push() leaves a slot that never fills.
+   */
   async drain(): Promise<void> {
     for (;;) {
       if (this.ownerError) throw this.ownerError;
@@ -136,7 +139,7 @@ export class InProcessServer {
     }
   }
 
-  /** Applies what is queued, then stops the owner threads. The shard memory stays readable. */
+  /** Applies the pushes ready in the queues, then stops the owner threads. The shard memory stays readable. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -144,6 +147,9 @@ export class InProcessServer {
       Atomics.store(q.ctrl, QueueSlot.Closed, 1);
       Atomics.notify(q.seq, Atomics.load(q.ctrl, QueueSlot.Head) % q.capacity);
     }
+    // Owners are unref'd so a forgotten server does not keep the process alive; while we wait
+    // for them to finish, they must.
+    for (const w of this.owners) w.ref();
     await Promise.all(this.ownersExited);
     if (this.ownerError) throw this.ownerError;
   }

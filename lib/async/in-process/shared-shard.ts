@@ -29,7 +29,7 @@ export const Slot = {
 
 /** One shard's shared memory. */
 export interface SharedShard extends ShardState {
-  /** See {@link Slot}. */
+  /** Lock, version, duplicate count, id-ring cursor, max staleness, accepted pushes (see `Slot` in shared-shard.ts). */
   readonly header: Int32Array;
   /** [Σ staleness over applied pushes]. */
   readonly sums: Float64Array;

@@ -107,10 +107,10 @@ export class InProcessTransport implements ParameterTransport {
       if (typeof push !== 'object' || push === null) throw new TypeError(`InProcessTransport.push: push must be a Push object, got ${describe(push)}`);
       const s = this.shardAt('push', push.shard);
       if (typeof push.id !== 'string' || push.id === '') throw new TypeError(`InProcessTransport.push: push.id must be a non-empty string, got ${describe(push.id)}`);
+      // Checked here in both modes: the owner thread cannot report an error back to the pusher.
+      applyPushCheckOnly(this.config.rule, s, push);
       const hash = hashId(push.id);
       if (this.config.mode === 'owner') {
-        // Check here: the owner thread cannot report an error back to the pusher.
-        applyPushCheckOnly(this.config.rule, s, push);
         enqueue(this.config.queues[push.shard]!, push);
         Atomics.add(s.header, Slot.Accepted, 1);
       } else {
