@@ -214,7 +214,10 @@ async function processes(client: RedisClient, registry: string, beat: (name: str
   return out.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
 }
 
-/** Reads a job's state: per-shard versions and queues, and which workers and servers are alive. */
+/**
+ * Reads a job's state: per-shard versions and queues, and which workers and servers are alive.
+ * @internal
+ */
 export async function jobStatusWith(client: RedisClient, prefix: string, job: string): Promise<RedisJobStatus> {
   const meta = await readJobMeta(client, prefix, job);
   if (!meta) throw new RangeError(`redisJobStatus: no job '${job}' under prefix '${prefix}' in this Redis`);
@@ -253,7 +256,7 @@ export async function deleteRedisJobKeys(redis: RedisLocation, job: string): Pro
   }
 }
 
-/** {@link jobStatusWith} on a connection of its own. */
+/** Reads a job's state (per-shard versions and queues, live and dead workers and servers) on a connection of its own. */
 export async function redisJobStatus(redis: RedisLocation, job: string): Promise<RedisJobStatus> {
   const location = checkLocation(redis, 'redisJobStatus: redis');
   checkJobName(job, 'redisJobStatus: job');
