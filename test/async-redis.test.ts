@@ -455,6 +455,35 @@ describeRedis.runIf(built && fs.existsSync(path.join(root, 'dist', 'cjs', 'async
   });
 });
 
+describeRedis.runIf(built && fs.existsSync(path.join(root, 'dist', 'cjs', 'async', 'downpour-replica.js')))('descent-ps run: failures and shutdown', () => {
+  it('reports a worker killed mid-run as dead, and on SIGINT stops every process cleanly with exit code 130', async () => {
+    const redis = await startRedis();
+    const job = newJob();
+    const config = path.join(tempDir(), 'job.json');
+    fs.writeFileSync(config, JSON.stringify({
+      redis: { url: redis.url }, job, algorithm: 'downpour', model: seededModelModule(), data: { rows: 500, cols: 8, seed: 2, noise: 0.1 },
+      shards: 2, replicas: 2, heartbeatTtlMs: 600, options: { steps: 10_000_000, batchSize: 8 },
+    }));
+    const run = descentPs(['run', '--config', config, '--progress-ms', '100']);
+    await waitFor('both workers to push', async () => {
+      const st = await redisJobStatus({ url: redis.url }, job).catch(() => null);
+      return st !== null && st.workers.length === 2 && st.shards.every((s) => s.version > 10);
+    });
+    const victim = (await redisJobStatus({ url: redis.url }, job)).workers.find((w) => w.name === '1')!;
+    process.kill(victim.pid, 'SIGKILL');
+    await waitFor('the launcher to report the dead worker', () => /worker 1 is dead: no heartbeat/.test(run.output()), 10_000);
+    const before = (await redisJobStatus({ url: redis.url }, job)).shards[0]!.version;
+    await waitFor('the other worker to keep training', async () => (await redisJobStatus({ url: redis.url }, job)).shards[0]!.version > before + 10);
+    run.kill('SIGINT');
+    expect(await exited(run), run.output()).toBe(130);
+    expect(run.output()).toMatch(/stopping \(SIGINT\)/);
+    const st = await redisJobStatus({ url: redis.url }, job);
+    // The surviving worker and both shard servers recorded a clean stop; the killed worker stays dead.
+    expect(st.workers.map((w) => [w.name, w.state, w.dead])).toEqual([['0', 'done', false], ['1', 'running', true]]);
+    expect(st.servers.map((p) => p.state)).toEqual(['done', 'done']);
+  });
+});
+
 describe.runIf(built)('without ioredis installed', () => {
   it('loads the package, and the Redis functions reject with an error that says to npm install ioredis', () => {
     // A child Node in which resolving 'ioredis' fails, as in an installation without the optional peer dependency.
