@@ -110,3 +110,6 @@ export type { DownpourOptions, DownpourProgress, DownpourResult } from './async/
 export { runDownpourReplica, replicaExamples } from './async/downpour-replica';
 export type { DownpourReplicaOptions, DownpourReplicaReport, DownpourReplicaResult } from './async/downpour-replica';
 export { openEndpoint } from './async/load-module';
+// The parameter server on Redis (needs the optional peer dependency ioredis, loaded on first use).
+export { initRedisJob, redisJobStatus, deleteRedisJobKeys, openRedisTransport, redisEndpoint, redisTransportModule, RedisTransport, runShardServer, runRedisWorker, checkRunConfig } from './async/redis/index';
+export type { RedisLocation, InitRedisJobOptions, RedisJobMeta, RedisJobStatus, RedisShardStatus, RedisProcessStatus, ProcessRecord, RedisTransportConfig, ShardServerOptions, ShardServerProgress, ShardServerShardProgress, RedisAlgorithm, RunRedisWorkerOptions, RedisRunConfig } from './async/redis/index';
