@@ -33,6 +33,7 @@ import { shuffle as shuffleOrder, Xoshiro128 } from '../data/shuffle';
 import { nativeInfo } from '../native';
 import { checkBoolean, checkNumber, describe } from '../optimizers/validate';
 import { checkCallback, checkSignal, checkThreads } from './hogwild-check';
+import { JobGuard } from './job-guard';
 
 /** What a model module's `createModel(data)` returns. */
 export interface HogwildWorkerModel {
@@ -204,6 +205,8 @@ export async function hogwildWorkers(options: HogwildWorkersOptions): Promise<{ 
   const script = workerScript();
   const addonPath = nativeInfo().binary;
   const control = new Int32Array(new SharedArrayBuffer(4));
+  const guard = new JobGuard(WHERE);
+  guard.claim({ writes: { params } }); // refuses a second job on params until this one settles (docs/async-safety.md)
   const links: WorkerLink[] = [];
   const stop = (): void => { Atomics.store(control, 0, 1); };
   signal?.addEventListener('abort', stop, { once: true });
@@ -244,6 +247,7 @@ export async function hogwildWorkers(options: HogwildWorkersOptions): Promise<{ 
     return { history, params };
   } finally {
     signal?.removeEventListener('abort', stop);
-    await Promise.all(links.map((l) => l.worker.terminate()));
+    await Promise.allSettled(links.map((l) => l.worker.terminate()));
+    guard.release();
   }
 }

@@ -26,6 +26,7 @@ import {
   checkCallback, checkChoice, checkHeldOutRatings, checkParams, checkRatings, checkSignal, checkSparseExamples,
   checkThreads, type HeldOutRatings, type RatingTriples, type SparseExamples,
 } from './hogwild-check';
+import { guardedJob, type JobGuard } from './job-guard';
 
 export type { HeldOutRatings, RatingTriples, SparseExamples } from './hogwild-check';
 
@@ -197,7 +198,11 @@ function mfProblem(options: HogwildOptions): Problem {
  * and the model; rejects with the signal's reason when aborted, and with a RangeError naming the
  * value when the data holds an out-of-range index.
  */
-export async function hogwild(options: HogwildOptions): Promise<HogwildResult> {
+export function hogwild(options: HogwildOptions): Promise<HogwildResult> {
+  return guardedJob(WHERE, (guard) => runHogwild(options, guard)); // pins the arrays, refuses a second job on them (docs/async-safety.md)
+}
+
+async function runHogwild(options: HogwildOptions, guard: JobGuard): Promise<HogwildResult> {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${WHERE}: options must be an object, got ${describe(options)}`);
   const objective = checkChoice(WHERE, 'objective', options.objective, OBJECTIVES);
   const problem = objective === 'mf' ? mfProblem(options) : linearProblem(objective, options);
@@ -231,6 +236,7 @@ export async function hogwild(options: HogwildOptions): Promise<HogwildResult> {
     }
   }
   signal?.throwIfAborted();
+  guard.claim({ writes: { params, accumulators }, reads: { data: problem.fields, validation: problem.validation } });
 
   const job: HogwildEpochJob = {
     ...problem.fields,

@@ -13,6 +13,7 @@ import { splitData } from '../data/split';
 import { normalizeObjective, parameterCount, type LinearObjective, type LinearLoss } from '../objectives/objective';
 import type { Optimizer } from '../optimizers/optimizer';
 import { SGD } from '../optimizers/sgd';
+import { guardedJob, type JobGuard } from '../parallel/job-guard';
 import { checkBoolean, checkNumber, describe } from '../optimizers/validate';
 import type { LrScheduler, Schedule } from '../schedules/types';
 import type { Curriculum } from './curriculum';
@@ -139,7 +140,11 @@ function hasLrAt(s: LrScheduler): s is Schedule {
  * Trains a model with gradient descent. Resolves with the trained parameters (the same array when
  * `params` was given), the optimizer and the per-epoch history.
  */
-export async function fit(options: FitOptions): Promise<FitResult> {
+export function fit(options: FitOptions): Promise<FitResult> {
+  return guardedJob('fit', (guard) => runFit(options, guard)); // pins the arrays, refuses a second job on them (docs/async-safety.md)
+}
+
+async function runFit(options: FitOptions, guard: JobGuard): Promise<FitResult> {
   const where = 'fit';
   if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
   const variant = options.variant ?? 'minibatch';
@@ -159,7 +164,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     throw new TypeError(`${where}: signal must be an AbortSignal (e.g. from new AbortController())`);
   options.signal?.throwIfAborted();
 
-  const problem = isJsObjective(options.objective) ? jsProblem(options.objective) : await nativeProblem(options, seed);
+  const problem = isJsObjective(options.objective) ? jsProblem(options.objective) : await nativeProblem(options, seed, guard);
   const batchSize = variant === 'batch' ? Math.max(1, problem.examples) : variant === 'stochastic' ? 1
     : checkNumber(where, 'batchSize', options.batchSize ?? 32, { min: 1, integer: true });
   const params = options.params ?? new Float32Array(problem.parameters);
@@ -170,6 +175,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     : options.optimizer ?? new SGD(params, { lr: 0.01 });
   if (optimizer.params.length !== 1 || optimizer.params[0] !== params)
     throw new RangeError(`${where}: the optimizer must be built over exactly the params array`);
+  guard.claim({ writes: { params } });
 
   const history: FitHistory = { loss: [], trainLoss: [], metric: [], valLoss: [], valMetric: [], lr: [], steps: [], seconds: [] };
   const rng = new Xoshiro128(seed);
@@ -250,7 +256,7 @@ interface Problem {
 }
 
 /** A built-in objective: each epoch is one native job on a worker thread. */
-async function nativeProblem(options: FitOptions, seed: number): Promise<Problem> {
+async function nativeProblem(options: FitOptions, seed: number, guard: JobGuard): Promise<Problem> {
   const where = 'fit';
   const objective = normalizeObjective(typeof options.objective === 'string' ? { loss: options.objective } : options.objective as LinearObjective);
   let X = options.X, y = options.y;
@@ -267,6 +273,7 @@ async function nativeProblem(options: FitOptions, seed: number): Promise<Problem
   const parameters = parameterCount(objective, isCsr(X) ? X.cols : X.cols);
   let grad: Float32Array | null = null;
   const trainX = X, trainY = y;
+  guard.claim({ reads: { X, y, validation } });
   return {
     examples,
     parameters,
