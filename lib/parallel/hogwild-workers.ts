@@ -148,6 +148,17 @@ function moduleUrl(model: unknown): string {
   return pathToFileURL(file).href;
 }
 
+/** A worker with `init` as its workerData; data that cannot be structured-cloned is a TypeError, not a DOMException. */
+function startWorker(script: string, init: WorkerInit): Worker {
+  try {
+    return new Worker(script, { workerData: init });
+  } catch (err) {
+    if (err instanceof Error && err.name === 'DataCloneError')
+      throw new TypeError(`${WHERE}: data must be structured-cloneable (plain objects, arrays, numbers, strings, typed arrays...): ${err.message}`);
+    throw err;
+  }
+}
+
 /** Replies of one worker, one at a time, with its failures turned into rejections. */
 class WorkerLink {
   private pending: { resolve(r: WorkerReply): void; reject(e: Error): void } | null = null;
@@ -213,7 +224,7 @@ export async function hogwildWorkers(options: HogwildWorkersOptions): Promise<{ 
   try {
     for (let i = 0; i < workers; i++) {
       const init: WorkerInit = { model, data: options.data, params, addon: addonPath, control, chunk };
-      links.push(new WorkerLink(new Worker(script, { workerData: init }), i));
+      links.push(new WorkerLink(startWorker(script, init), i));
     }
     const ready = await Promise.all(links.map((link) => link.next()));
     const first = ready[0]!;

@@ -160,6 +160,8 @@ async function runFit(options: FitOptions, guard: JobGuard): Promise<FitResult> 
     throw new TypeError(`${where}: scheduleEvery 'step' needs a schedule with lrAt(); ReduceLROnPlateau steps per epoch`);
   const nonFinite = options.nonFinite ?? 'stop';
   if (nonFinite !== 'stop' && nonFinite !== 'continue') throw new RangeError(`${where}: nonFinite must be 'stop' or 'continue'`);
+  if (options.onEpochEnd !== undefined && typeof options.onEpochEnd !== 'function')
+    throw new TypeError(`${where}: onEpochEnd must be a function, got ${describe(options.onEpochEnd)}`);
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
     throw new TypeError(`${where}: signal must be an AbortSignal (e.g. from new AbortController())`);
   options.signal?.throwIfAborted();
