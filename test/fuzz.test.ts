@@ -189,6 +189,33 @@ describe('bugs the fuzzer found in the job exports (test/fuzz/jobs-suite.ts)', (
     await expect(r).rejects.toThrow(/data must be structured-cloneable/);
   });
 
+  it('KB12: fit() checks schedule, earlyStopping, gradientNoise and curriculum before training, leaving params as they were', async () => {
+    const { fit } = await import('../lib/index');
+    const X = { indptr: Int32Array.from([0, 1, 2]), indices: Int32Array.from([0, 1]), values: Float32Array.from([1, 1]), cols: 2 };
+    for (const [key, method] of [['schedule', 'step'], ['earlyStopping', 'onEpochEnd'], ['gradientNoise', 'variance'], ['curriculum', 'epochOrder']]) {
+      const params = new Float32Array(3);
+      await expect(fit({ objective: 'logistic', X, y: Float32Array.from([1, -1]), params, epochs: 2, [key!]: {} }))
+        .rejects.toThrow(new RegExp(`fit: ${key} must be an object with a ${method}\\(\\) method`));
+      expect(Array.from(params)).toEqual([0, 0, 0]);
+    }
+  });
+
+  it('KB13: hogwild() checks held-out data in full before training, leaving params as they were', async () => {
+    const { hogwild } = await import('../lib/index');
+    const X = { indptr: Int32Array.from([0, 1, 2]), indices: Int32Array.from([0, 1]), values: Float32Array.from([1, 1]), cols: 2 };
+    const y = Float32Array.from([1, -1]);
+    const params = new Float32Array(2);
+    const badX = { ...X, indices: Int32Array.from([0, 2]) };
+    await expect(hogwild({ objective: 'hinge', data: { X, y }, params, epochs: 1, validation: { X: badX, y } }))
+      .rejects.toThrow(/hogwild: validation\.X\.indices\[1\] = 2 is outside \[0, 2\)/);
+    const ratings = { users: Int32Array.from([0, 1]), items: Int32Array.from([0, 1]), ratings: Float32Array.from([3, 4]), userCount: 2, itemCount: 2 };
+    const factors = new Float32Array(8).fill(0.1);
+    await expect(hogwild({ objective: 'mf', data: ratings, params: factors, rank: 2, epochs: 1, validation: { ...ratings, items: Int32Array.from([0, 2]) } }))
+      .rejects.toThrow(/hogwild: validation\.items\[1\] = 2 is outside \[0, 2\)/);
+    expect(Array.from(params)).toEqual([0, 0]);
+    expect(Array.from(factors).every((v) => v === Math.fround(0.1))).toBe(true);
+  });
+
   // KB9 (not fixed: native/parallel/hogwild_generate.cc is being reworked elsewhere). The generator
   // draws a row's distinct features by rejection from the Zipf law; with a steep law and a row
   // nearly as long as cols, the rare features are almost never drawn: one row of 50 took 35 s, and

@@ -23,7 +23,7 @@ import { addon } from '../native';
 import { checkBoolean, checkNumber, describe } from '../optimizers/validate';
 import type { HogwildEpochJob, HogwildEpochResult } from './addon-types';
 import {
-  checkCallback, checkChoice, checkHeldOutRatings, checkParams, checkRatings, checkSignal, checkSparseExamples,
+  checkCallback, checkChoice, checkHeldOutContents, checkHeldOutRatings, checkParams, checkRatings, checkSignal, checkSparseExamples,
   checkThreads, type HeldOutRatings, type RatingTriples, type SparseExamples,
 } from './hogwild-check';
 import { guardedJob, type JobGuard } from './job-guard';
@@ -155,6 +155,7 @@ function linearProblem(objective: Exclude<HogwildObjective, 'mf'>, options: Hogw
   let validation: HogwildEpochJob['validation'] = null;
   if (options.validation !== undefined) {
     validation = checkSparseExamples(WHERE, 'validation', options.validation, binary);
+    checkHeldOutContents(WHERE, 'validation', validation);
     if (validation.X.cols !== X.cols)
       throw new RangeError(`${WHERE}: validation.X has ${validation.X.cols} columns, data.X has ${X.cols}`);
   }
@@ -174,6 +175,7 @@ function mfProblem(options: HogwildOptions): Problem {
   const rank = checkNumber(WHERE, 'rank', options.rank ?? 10, { min: 1, max: 65536, integer: true });
   const rows = data.userCount + data.itemCount;
   const validation = options.validation === undefined ? null : checkHeldOutRatings(WHERE, 'validation', options.validation);
+  if (validation) checkHeldOutContents(WHERE, 'validation', validation, data.userCount, data.itemCount);
   return {
     examples: data.ratings.length,
     parameters: rows * rank,

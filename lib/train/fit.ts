@@ -131,6 +131,13 @@ function isJsObjective(o: FitOptions['objective']): o is JsObjective {
   return typeof o === 'object' && o !== null && typeof (o as JsObjective).lossAndGrad === 'function';
 }
 
+/** Throws TypeError unless `v` is left out or an object with the method fit calls on it (checked before any training). */
+function checkHook(where: string, name: string, v: unknown, method: string): void {
+  if (v === undefined) return;
+  if (typeof v !== 'object' || v === null || typeof (v as Record<string, unknown>)[method] !== 'function')
+    throw new TypeError(`${where}: ${name} must be an object with a ${method}() method, got ${describe(v)}`);
+}
+
 /** Which schedule can give a learning rate per step. */
 function hasLrAt(s: LrScheduler): s is Schedule {
   return typeof (s as Schedule).lrAt === 'function';
@@ -162,6 +169,10 @@ async function runFit(options: FitOptions, guard: JobGuard): Promise<FitResult> 
   if (nonFinite !== 'stop' && nonFinite !== 'continue') throw new RangeError(`${where}: nonFinite must be 'stop' or 'continue'`);
   if (options.onEpochEnd !== undefined && typeof options.onEpochEnd !== 'function')
     throw new TypeError(`${where}: onEpochEnd must be a function, got ${describe(options.onEpochEnd)}`);
+  checkHook(where, 'schedule', options.schedule, 'step');
+  checkHook(where, 'earlyStopping', options.earlyStopping, 'onEpochEnd');
+  checkHook(where, 'gradientNoise', options.gradientNoise, 'variance');
+  checkHook(where, 'curriculum', options.curriculum, 'epochOrder');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
     throw new TypeError(`${where}: signal must be an AbortSignal (e.g. from new AbortController())`);
   options.signal?.throwIfAborted();

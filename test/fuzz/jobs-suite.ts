@@ -42,7 +42,8 @@ const csrDesc: fc.Arbitrary<Desc> = fc.record({
     { arbitrary: fc.array(fc.integer({ min: -1, max: 6 }), { minLength: 9, maxLength: 9 }), weight: 1 },
     { arbitrary: fc.array(fc.nat(4), { maxLength: 12 }), weight: 1 }),
   values: fc.constantFrom(9, 9, 9, 8, 10),
-  cols: fc.oneof({ arbitrary: fc.constant(lit(5)), weight: 8 }, { arbitrary: n(0, 4, 6, -1, 1.5, 2 ** 31), weight: 1 }),
+  // (Not 2^31: a valid size, but 8 GB of parameters: the call would be slow, not wrong.)
+  cols: fc.oneof({ arbitrary: fc.constant(lit(5)), weight: 8 }, { arbitrary: n(0, 4, 6, -1, 1.5, 1e15), weight: 1 }),
 }).chain(({ indptr, indices, values, cols }) =>
   fc.tuple(i32(fc.constant(indptr), liveLayout), i32(fc.constant(indices)), f32(values)).map(([p, q, v]) =>
     obj([['indptr', p], ['indices', q], ['values', v], ['cols', cols]])));
@@ -326,6 +327,20 @@ function start(c: JobCase, values: Record<string, unknown> | unknown): Promise<u
   }
 }
 
+/**
+ * KB14: a worker thread terminated while a native call of the addon throws (or while it loads the
+ * addon) can abort the whole process: node-addon-api's napi_throw fails in a terminating env and it
+ * rethrows a C++ Napi::Error out of the callback ("terminate called after throwing an instance of
+ * 'Napi::Error'"). hogwildWorkers terminates the other workers when one fails, so a failing model
+ * on 2+ workers can hit it. Until the build defines NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS, a
+ * failing model runs on one worker unless FUZZ_KNOWN=1.
+ */
+function avoidKnownWorkerCrash(options: unknown): void {
+  if (typeof options !== 'object' || options === null || types.isProxy(options)) return;
+  const o = options as { model?: unknown; workers?: unknown };
+  if (typeof o.model === 'string' && /bad-gradient|throwing/.test(o.model)) o.workers = 1;
+}
+
 export const jobCalls = suite<JobCase>({
   name: 'api jobs (hogwild, hogwildWorkers, generators, fit options)',
   weight: 2,
@@ -341,6 +356,7 @@ export const jobCalls = suite<JobCase>({
     const controller = new AbortController();
     if (c.abort === 'before') controller.abort();
     const options = fill(materialize(c.options, tr), controller);
+    if (c.kind === 'hogwildWorkers' && !includeKnownHazards) avoidKnownWorkerCrash(options);
     const params = typeof options === 'object' && options !== null && !types.isProxy(options) ? (options as { params?: unknown }).params : undefined;
     let second: { threw: boolean; error?: unknown } | undefined;
     const first = await checkAsyncCall(stats, SUITE, c.kind, tr, async () => {
