@@ -5,10 +5,13 @@
 // RSS; JS objects kept alive by a missed reference show up in the heap.
 //
 //   node scripts/leak-check.mjs            full run: 1 000 000 steps across every optimizer (dense,
-//                                          sparse, multi-tensor), 1 000 svmlight async reads
-//   node scripts/leak-check.mjs --quick    100 000 Adam steps, 2 000 async reads (test/leaks.test.ts)
+//                                          sparse, multi-tensor), 1 000 svmlight async reads, and
+//                                          1 000 training jobs (fit and hogwild, some aborted, failed
+//                                          or refused as a second job on the same params)
+//   node scripts/leak-check.mjs --quick    100 000 Adam steps, 2 000 async reads, 200 training jobs
+//                                          (test/leaks.test.ts)
 //   LEAK_MAX_RSS_MB=20                     RSS growth that fails the run (exit 1)
-//   LEAK_STEPS, LEAK_JOBS                  override the step and job counts
+//   LEAK_STEPS, LEAK_JOBS, LEAK_TRAIN_JOBS override the step and job counts
 //
 // The last line is `LEAK-REPORT {json}` for programs. The script restarts itself under
 // `--expose-gc --max-semi-space-size=1` when started without them: a small young generation keeps
@@ -35,6 +38,8 @@ const maxRssMb = Number(process.env.LEAK_MAX_RSS_MB ?? 20);
 const OPTIMIZERS = quick ? ['Adam'] : ['SGD', 'Momentum', 'Nesterov', 'Adagrad', 'Adadelta', 'RMSprop', 'Adam', 'AMSGrad', 'AdamW', 'AdaMax', 'Nadam'];
 const TOTAL_STEPS = Number(process.env.LEAK_STEPS ?? (quick ? 100_000 : 1_000_000));
 const ASYNC_JOBS = Number(process.env.LEAK_JOBS ?? (quick ? 2_000 : 1_000));
+const TRAIN_JOBS = Number(process.env.LEAK_TRAIN_JOBS ?? (quick ? 200 : 1_000));
+const { heldArrayCount } = registerTypeScript()(path.join(root, 'lib/parallel/job-guard.ts'));
 
 /** One optimizer over three small tensors, stepped densely, sparsely (where defined) and as a multi-tensor arena. */
 function makeWorkload(name) {
@@ -92,6 +97,47 @@ async function runJobs(jobs, file) {
   return done;
 }
 
+/**
+ * Training jobs on native worker threads, alternately fit() (one native epoch) and hogwild() (one
+ * epoch on 2 threads), each on fresh params, 8 at a time: every 7th aborted while it runs, every
+ * 11th failing in its epoch callback, every 5th joined by a second job on the same params (refused
+ * with ERR_DESCENT_ARRAYS_IN_USE). Returns the jobs settled, counting the refused ones.
+ */
+async function runTrainingJobs(jobs, data) {
+  let settled = 0;
+  const batch = 8;
+  const one = async (k) => {
+    const controller = new AbortController();
+    const hog = k % 2 === 1;
+    const params = hog ? new Float32Array(new SharedArrayBuffer(data.X.cols * 4)) : new Float32Array(data.X.cols + 1);
+    const fail = k % 11 === 0 ? () => { throw new Error('leak-check: callback fails'); } : undefined;
+    const options = { params, epochs: 1, signal: controller.signal };
+    const start = () => (hog
+      ? lib.hogwild({ ...options, objective: 'hinge', data, threads: 2, lr: 0.1, onEpoch: fail })
+      : lib.fit({ ...options, objective: 'logistic', X: data.X, y: data.y, batchSize: 16, onEpochEnd: fail }));
+    const running = start();
+    if (k % 5 === 0) {
+      try {
+        await start();
+        throw new Error('leak-check: a second job on the same params was not refused');
+      } catch (err) {
+        if (err.code !== 'ERR_DESCENT_ARRAYS_IN_USE') throw err;
+      }
+      settled++;
+    }
+    if (k % 7 === 0) setImmediate(() => controller.abort());
+    try {
+      await running;
+    } catch (err) {
+      if (!controller.signal.aborted && !fail) throw err;
+    }
+    settled++;
+  };
+  for (let i = 0; i < jobs; i += batch) await Promise.all(Array.from({ length: Math.min(batch, jobs - i) }, (_, j) => one(i + j)));
+  if (heldArrayCount() !== 0) throw new Error(`leak-check: ${heldArrayCount()} arrays still claimed after every job settled`);
+  return settled;
+}
+
 function measure() {
   for (let i = 0; i < 4; i++) globalThis.gc();
   const m = process.memoryUsage();
@@ -107,24 +153,29 @@ async function main() {
   fs.writeFileSync(file, text);
   // Warm-up: JIT code, the allocator arenas of libuv's worker threads and the thread pool reach their
   // steady size (svmlight reads settle after about 4 000 jobs; steps after a few hundred thousand).
+  const data = await lib.generateSparse({ rows: 300, cols: 64, meanNonzeros: 8, seed: 3, threads: 1 });
   runSteps(Math.ceil(TOTAL_STEPS / 5));
   await runJobs(Math.max(4_000, ASYNC_JOBS), file);
+  await runTrainingJobs(Math.max(400, Math.ceil(TRAIN_JOBS / 2)), data);
   const before = measure();
   const steps = runSteps(TOTAL_STEPS);
   const afterSteps = measure();
   const jobs = await runJobs(ASYNC_JOBS, file);
+  const afterReads = measure();
+  const trainingJobs = await runTrainingJobs(TRAIN_JOBS, data);
   const after = measure();
   fs.rmSync(dir, { recursive: true, force: true });
 
   const report = {
-    steps, optimizers: OPTIMIZERS.length, jobs,
-    rssBefore: before.rss, rssAfterSteps: afterSteps.rss, rssAfter: after.rss, rssGrowth: after.rss - before.rss,
+    steps, optimizers: OPTIMIZERS.length, jobs, trainingJobs,
+    rssBefore: before.rss, rssAfterSteps: afterSteps.rss, rssAfterReads: afterReads.rss, rssAfter: after.rss, rssGrowth: after.rss - before.rss,
+    rssTrainingGrowth: after.rss - afterReads.rss,
     heapBefore: before.heapUsed, heapAfter: after.heapUsed, heapGrowth: after.heapUsed - before.heapUsed,
     externalBefore: before.external, externalAfter: after.external, externalGrowth: after.external - before.external,
     maxRssGrowth: maxRssMb * 1048576,
   };
-  console.log(`leak-check${quick ? ' (quick)' : ''}: ${fmt(steps)} optimizer steps (${OPTIMIZERS.length} optimizer${OPTIMIZERS.length > 1 ? 's' : ''}, dense + sparse + multi-tensor), ${fmt(jobs)} svmlight async reads`);
-  console.log(`RSS before ${mb(before.rss)} MB, after the steps ${mb(afterSteps.rss)} MB, after the reads ${mb(after.rss)} MB (growth ${mb(report.rssGrowth)} MB, limit ${maxRssMb} MB)`);
+  console.log(`leak-check${quick ? ' (quick)' : ''}: ${fmt(steps)} optimizer steps (${OPTIMIZERS.length} optimizer${OPTIMIZERS.length > 1 ? 's' : ''}, dense + sparse + multi-tensor), ${fmt(jobs)} svmlight async reads, ${fmt(trainingJobs)} training jobs (fit + hogwild, counting the refused second jobs)`);
+  console.log(`RSS before ${mb(before.rss)} MB, after the steps ${mb(afterSteps.rss)} MB, after the reads ${mb(afterReads.rss)} MB, after the training jobs ${mb(after.rss)} MB (growth ${mb(report.rssGrowth)} MB, limit ${maxRssMb} MB)`);
   console.log(`V8 heap used before ${mb(before.heapUsed)} MB, after ${mb(after.heapUsed)} MB (growth ${mb(report.heapGrowth)} MB)`);
   console.log(`external memory before ${mb(before.external)} MB, after ${mb(after.external)} MB (growth ${mb(report.externalGrowth)} MB)`);
   console.log(`LEAK-REPORT ${JSON.stringify(report)}`);

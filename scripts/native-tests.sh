@@ -2,7 +2,10 @@
 # Native C++ tests (test/native/), built from CMakeLists.txt three ways, each in its own directory:
 #   build-dev/tests-release   -O3, as shipped: every test
 #   build-dev/tests-asan      address + undefined-behaviour sanitizers: every test
-#   build-dev/tests-tsan      thread sanitizer: the thread-pool tests (the only multi-threaded code)
+#   build-dev/tests-tsan      thread sanitizer: the multi-threaded code: the thread pool, and the Hogwild!
+#                             epoch driver in its 'locked' and lock-free modes (with the generators and
+#                             evaluation that run on threads too); see test/native/hogwild_test.cc and
+#                             test/native/tsan-hogwild.supp for why the lock-free mode needs no suppression
 # Exits non-zero if any build or test fails. Needs cmake >= 3.19 and a C++17 compiler; no Node.
 #
 #   scripts/native-tests.sh            all three
@@ -58,8 +61,8 @@ for variant in "${variants[@]}"; do
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
         UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ;;
     tsan)
-      run_variant tsan thread "pool:" \
-        TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ;;
+      run_variant tsan thread "pool: hogwild:" \
+        TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=${PWD}/test/native/tsan-hogwild.supp" ;;
     *)
       echo "unknown variant '${variant}': use release, asan or tsan" >&2
       exit 2 ;;

@@ -28,6 +28,8 @@ const QUICK_RUNS: Record<string, number> = {
   'api functions and classes': 1000,
   'api async (readSvmlight, fit)': 150,
   'checkpoint codec': 300,
+  'api jobs (hogwild, hogwildWorkers, generators, fit options)': 50,
+  'checkpoint files (hostile paths and objects)': 80,
 };
 
 describe('fuzz, quick run', () => {
@@ -165,5 +167,65 @@ describe('bugs the fuzzer found later, now fixed', () => {
       threw = true;
     }
     if (threw) expect(Array.from(a)).toEqual([1, 1]);
+  });
+});
+
+describe('bugs the fuzzer found in the job exports (test/fuzz/jobs-suite.ts)', () => {
+  it('KB10: fit() with an onEpochEnd that is no function throws TypeError before training, leaving params as they were', async () => {
+    const { fit } = await import('../lib/index');
+    const X = { indptr: Int32Array.from([0, 1, 2]), indices: Int32Array.from([0, 1]), values: Float32Array.from([1, 1]), cols: 2 };
+    const params = new Float32Array(3);
+    await expect(fit({ objective: 'logistic', X, y: Float32Array.from([1, -1]), params, epochs: 2, onEpochEnd: 3 as never }))
+      .rejects.toThrow(/fit: onEpochEnd must be a function/);
+    expect(Array.from(params)).toEqual([0, 0, 0]);
+  });
+
+  it('KB11: hogwildWorkers() with data that cannot be structured-cloned rejects with a TypeError, not a DOMException', async () => {
+    const { hogwildWorkers } = await import('../lib/index');
+    const params = new Float32Array(new SharedArrayBuffer(4));
+    // The clone fails before any model is loaded, so the model path only has to exist.
+    const r = hogwildWorkers({ model: path.join(root, 'package.json'), data: () => 1, params, workers: 1, epochs: 1 });
+    await expect(r).rejects.toThrow(TypeError);
+    await expect(r).rejects.toThrow(/data must be structured-cloneable/);
+  });
+
+  it('KB12: fit() checks schedule, earlyStopping, gradientNoise and curriculum before training, leaving params as they were', async () => {
+    const { fit } = await import('../lib/index');
+    const X = { indptr: Int32Array.from([0, 1, 2]), indices: Int32Array.from([0, 1]), values: Float32Array.from([1, 1]), cols: 2 };
+    for (const [key, method] of [['schedule', 'step'], ['earlyStopping', 'onEpochEnd'], ['gradientNoise', 'variance'], ['curriculum', 'epochOrder']]) {
+      const params = new Float32Array(3);
+      await expect(fit({ objective: 'logistic', X, y: Float32Array.from([1, -1]), params, epochs: 2, [key!]: {} }))
+        .rejects.toThrow(new RegExp(`fit: ${key} must be an object with a ${method}\\(\\) method`));
+      expect(Array.from(params)).toEqual([0, 0, 0]);
+    }
+  });
+
+  it('KB13: hogwild() checks held-out data in full before training, leaving params as they were', async () => {
+    const { hogwild } = await import('../lib/index');
+    const X = { indptr: Int32Array.from([0, 1, 2]), indices: Int32Array.from([0, 1]), values: Float32Array.from([1, 1]), cols: 2 };
+    const y = Float32Array.from([1, -1]);
+    const params = new Float32Array(2);
+    const badX = { ...X, indices: Int32Array.from([0, 2]) };
+    await expect(hogwild({ objective: 'hinge', data: { X, y }, params, epochs: 1, validation: { X: badX, y } }))
+      .rejects.toThrow(/hogwild: validation\.X\.indices\[1\] = 2 is outside \[0, 2\)/);
+    const ratings = { users: Int32Array.from([0, 1]), items: Int32Array.from([0, 1]), ratings: Float32Array.from([3, 4]), userCount: 2, itemCount: 2 };
+    const factors = new Float32Array(8).fill(0.1);
+    await expect(hogwild({ objective: 'mf', data: ratings, params: factors, rank: 2, epochs: 1, validation: { ...ratings, items: Int32Array.from([0, 2]) } }))
+      .rejects.toThrow(/hogwild: validation\.items\[1\] = 2 is outside \[0, 2\)/);
+    expect(Array.from(params)).toEqual([0, 0]);
+    expect(Array.from(factors).every((v) => v === Math.fround(0.1))).toBe(true);
+  });
+
+  // KB9 (not fixed: native/parallel/hogwild_generate.cc is being reworked elsewhere). The generator
+  // draws a row's distinct features by rejection from the Zipf law; with a steep law and a row
+  // nearly as long as cols, the rare features are almost never drawn: one row of 50 took 35 s, and
+  // the abort signal is not looked at inside a block. The fuzzer keeps exponent <= 1.5 unless FUZZ_KNOWN=1.
+  it.fails('KB9: generateSparse with a steep Zipf law and rows as long as cols finishes (it hangs today)', () => {
+    const code = `import { registerTypeScript } from ${JSON.stringify(path.join(root, 'scripts/fuzz.mjs'))};
+      const { generateSparse } = registerTypeScript()(${JSON.stringify(path.join(root, 'lib/index.ts'))});
+      await generateSparse({ rows: 1, cols: 200, meanNonzeros: 500, lengthSpread: 0, exponent: 8, threads: 1 });`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 3_000 });
+    expect(r.signal).toBe(null);
+    expect(r.status).toBe(0);
   });
 });

@@ -19,6 +19,56 @@ function tempPath(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
+/** Temp files of this process's saves that have not finished yet: never stale. */
+const inFlight = new Set<string>();
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
+  }
+}
+
+/**
+ * The temp files in `names` (a listing of target's directory) that a save to `target` left behind
+ * when its process died (SIGKILL, power loss) before the rename: named like {@link tempPath}, by a
+ * process that no longer runs, or by this one but not in flight. A live process's temp file is kept,
+ * so concurrent saves from other processes are not disturbed. (A process in another PID namespace
+ * sharing the directory looks dead; saving to one path from two containers at once is not supported.)
+ */
+function staleTemps(target: string, names: readonly string[]): string[] {
+  const dir = path.dirname(target), prefix = `.${path.basename(target)}.`;
+  const stale: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
+    if (!m) continue;
+    const pid = Number(m[1]), file = path.join(dir, name);
+    if (pid === process.pid ? !inFlight.has(file) : !processAlive(pid)) stale.push(file);
+  }
+  return stale;
+}
+
+/** Removes what killed saves to `target` left behind; best effort (the save itself has succeeded). */
+function removeStaleTempsSync(target: string): void {
+  try {
+    for (const file of staleTemps(target, fs.readdirSync(path.dirname(target)))) fs.rmSync(file, { force: true });
+  } catch {
+    // a listing or removal refused: the next save tries again
+  }
+}
+
+async function removeStaleTemps(target: string): Promise<void> {
+  try {
+    const stale = staleTemps(target, await fs.promises.readdir(path.dirname(target)));
+    await Promise.all(stale.map((file) => fs.promises.rm(file, { force: true })));
+  } catch {
+    // as above
+  }
+}
+
 /** Directories cannot be fsynced everywhere (Windows): those refusals are not errors. */
 function ignorableDirSyncError(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException).code;
@@ -45,6 +95,7 @@ export function writeFileAtomicSync(target: string, image: FileImage): void {
     throw err;
   }
   syncDirSync(path.dirname(target));
+  removeStaleTempsSync(target);
 }
 
 function syncDirSync(dir: string): void {
@@ -61,6 +112,16 @@ function syncDirSync(dir: string): void {
 
 export async function writeFileAtomic(target: string, image: FileImage): Promise<void> {
   const tmp = tempPath(target);
+  inFlight.add(tmp);
+  try {
+    await writeThenRename(tmp, target, image);
+  } finally {
+    inFlight.delete(tmp);
+  }
+  await removeStaleTemps(target);
+}
+
+async function writeThenRename(tmp: string, target: string, image: FileImage): Promise<void> {
   const handle = await fs.promises.open(tmp, 'wx', 0o644);
   try {
     try {

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import * as os from 'node:os';
-import { checkMatrixShape, isCsr, rowCount, type CsrMatrix } from '../data/matrix';
+import { checkMatrix, checkMatrixShape, isCsr, rowCount, type CsrMatrix } from '../data/matrix';
 import { checkNumber, describe } from '../optimizers/validate';
 
 /** Training examples of a sparse linear model: CSR rows and one Float32 label per row. */
@@ -88,6 +88,23 @@ export function checkRatings(where: string, name: string, v: unknown): RatingTri
 
 export function checkHeldOutRatings(where: string, name: string, v: unknown): HeldOutRatings {
   return checkTriples(where, name, v);
+}
+
+/**
+ * Held-out data checked in full before training starts (the native loop checks it only when it
+ * evaluates, after the first epoch has already changed the parameters): CSR structure and column
+ * indices, or user and item ids in range.
+ */
+export function checkHeldOutContents(where: string, name: string, v: SparseExamples | HeldOutRatings, userCount = 0, itemCount = 0): void {
+  if ('X' in v) {
+    checkMatrix(v.X, `${where}: ${name}.X`);
+    return;
+  }
+  for (let i = 0; i < v.users.length; i++) {
+    const u = v.users[i]!, t = v.items[i]!;
+    if (u < 0 || u >= userCount) throw new RangeError(`${where}: ${name}.users[${i}] = ${u} is outside [0, ${userCount})`);
+    if (t < 0 || t >= itemCount) throw new RangeError(`${where}: ${name}.items[${i}] = ${t} is outside [0, ${itemCount})`);
+  }
 }
 
 /** A Float32Array of exactly `length` elements. */

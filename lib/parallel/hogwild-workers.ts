@@ -33,6 +33,7 @@ import { shuffle as shuffleOrder, Xoshiro128 } from '../data/shuffle';
 import { nativeInfo } from '../native';
 import { checkBoolean, checkNumber, describe } from '../optimizers/validate';
 import { checkCallback, checkSignal, checkThreads } from './hogwild-check';
+import { JobGuard } from './job-guard';
 
 /** What a model module's `createModel(data)` returns. */
 export interface HogwildWorkerModel {
@@ -147,6 +148,17 @@ function moduleUrl(model: unknown): string {
   return pathToFileURL(file).href;
 }
 
+/** A worker with `init` as its workerData; data that cannot be structured-cloned is a TypeError, not a DOMException. */
+function startWorker(script: string, init: WorkerInit): Worker {
+  try {
+    return new Worker(script, { workerData: init });
+  } catch (err) {
+    if (err instanceof Error && err.name === 'DataCloneError')
+      throw new TypeError(`${WHERE}: data must be structured-cloneable (plain objects, arrays, numbers, strings, typed arrays...): ${err.message}`);
+    throw err;
+  }
+}
+
 /** Replies of one worker, one at a time, with its failures turned into rejections. */
 class WorkerLink {
   private pending: { resolve(r: WorkerReply): void; reject(e: Error): void } | null = null;
@@ -204,13 +216,15 @@ export async function hogwildWorkers(options: HogwildWorkersOptions): Promise<{ 
   const script = workerScript();
   const addonPath = nativeInfo().binary;
   const control = new Int32Array(new SharedArrayBuffer(4));
+  const guard = new JobGuard(WHERE);
+  guard.claim({ writes: { params } }); // refuses a second job on params until this one settles (docs/async-safety.md)
   const links: WorkerLink[] = [];
   const stop = (): void => { Atomics.store(control, 0, 1); };
   signal?.addEventListener('abort', stop, { once: true });
   try {
     for (let i = 0; i < workers; i++) {
       const init: WorkerInit = { model, data: options.data, params, addon: addonPath, control, chunk };
-      links.push(new WorkerLink(new Worker(script, { workerData: init }), i));
+      links.push(new WorkerLink(startWorker(script, init), i));
     }
     const ready = await Promise.all(links.map((link) => link.next()));
     const first = ready[0]!;
@@ -244,6 +258,7 @@ export async function hogwildWorkers(options: HogwildWorkersOptions): Promise<{ 
     return { history, params };
   } finally {
     signal?.removeEventListener('abort', stop);
-    await Promise.all(links.map((l) => l.worker.terminate()));
+    await Promise.allSettled(links.map((l) => l.worker.terminate()));
+    guard.release();
   }
 }

@@ -23,9 +23,10 @@ import { addon } from '../native';
 import { checkBoolean, checkNumber, describe } from '../optimizers/validate';
 import type { HogwildEpochJob, HogwildEpochResult } from './addon-types';
 import {
-  checkCallback, checkChoice, checkHeldOutRatings, checkParams, checkRatings, checkSignal, checkSparseExamples,
+  checkCallback, checkChoice, checkHeldOutContents, checkHeldOutRatings, checkParams, checkRatings, checkSignal, checkSparseExamples,
   checkThreads, type HeldOutRatings, type RatingTriples, type SparseExamples,
 } from './hogwild-check';
+import { guardedJob, type JobGuard } from './job-guard';
 
 export type { HeldOutRatings, RatingTriples, SparseExamples } from './hogwild-check';
 
@@ -154,6 +155,7 @@ function linearProblem(objective: Exclude<HogwildObjective, 'mf'>, options: Hogw
   let validation: HogwildEpochJob['validation'] = null;
   if (options.validation !== undefined) {
     validation = checkSparseExamples(WHERE, 'validation', options.validation, binary);
+    checkHeldOutContents(WHERE, 'validation', validation);
     if (validation.X.cols !== X.cols)
       throw new RangeError(`${WHERE}: validation.X has ${validation.X.cols} columns, data.X has ${X.cols}`);
   }
@@ -173,6 +175,7 @@ function mfProblem(options: HogwildOptions): Problem {
   const rank = checkNumber(WHERE, 'rank', options.rank ?? 10, { min: 1, max: 65536, integer: true });
   const rows = data.userCount + data.itemCount;
   const validation = options.validation === undefined ? null : checkHeldOutRatings(WHERE, 'validation', options.validation);
+  if (validation) checkHeldOutContents(WHERE, 'validation', validation, data.userCount, data.itemCount);
   return {
     examples: data.ratings.length,
     parameters: rows * rank,
@@ -197,7 +200,11 @@ function mfProblem(options: HogwildOptions): Problem {
  * and the model; rejects with the signal's reason when aborted, and with a RangeError naming the
  * value when the data holds an out-of-range index.
  */
-export async function hogwild(options: HogwildOptions): Promise<HogwildResult> {
+export function hogwild(options: HogwildOptions): Promise<HogwildResult> {
+  return guardedJob(WHERE, (guard) => runHogwild(options, guard)); // pins the arrays, refuses a second job on them (docs/async-safety.md)
+}
+
+async function runHogwild(options: HogwildOptions, guard: JobGuard): Promise<HogwildResult> {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${WHERE}: options must be an object, got ${describe(options)}`);
   const objective = checkChoice(WHERE, 'objective', options.objective, OBJECTIVES);
   const problem = objective === 'mf' ? mfProblem(options) : linearProblem(objective, options);
@@ -231,6 +238,7 @@ export async function hogwild(options: HogwildOptions): Promise<HogwildResult> {
     }
   }
   signal?.throwIfAborted();
+  guard.claim({ writes: { params, accumulators }, reads: { data: problem.fields, validation: problem.validation } });
 
   const job: HogwildEpochJob = {
     ...problem.fields,

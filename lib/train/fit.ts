@@ -14,6 +14,7 @@ import { normalizeObjective, parameterCount, type LinearObjective, type LinearLo
 import type { Optimizer } from '../optimizers/optimizer';
 import { SGD } from '../optimizers/sgd';
 import { checkBoolean, checkNumber, describe } from '../optimizers/validate';
+import { guardedJob, type JobGuard } from '../parallel/job-guard';
 import type { LrScheduler, Schedule } from '../schedules/types';
 import type { Curriculum } from './curriculum';
 import type { EarlyStopping } from './early-stopping';
@@ -130,6 +131,13 @@ function isJsObjective(o: FitOptions['objective']): o is JsObjective {
   return typeof o === 'object' && o !== null && typeof (o as JsObjective).lossAndGrad === 'function';
 }
 
+/** Throws TypeError unless `v` is left out or an object with the method fit calls on it (checked before any training). */
+function checkHook(where: string, name: string, v: unknown, method: string): void {
+  if (v === undefined) return;
+  if (typeof v !== 'object' || v === null || typeof (v as Record<string, unknown>)[method] !== 'function')
+    throw new TypeError(`${where}: ${name} must be an object with a ${method}() method, got ${describe(v)}`);
+}
+
 /** Which schedule can give a learning rate per step. */
 function hasLrAt(s: LrScheduler): s is Schedule {
   return typeof (s as Schedule).lrAt === 'function';
@@ -139,7 +147,11 @@ function hasLrAt(s: LrScheduler): s is Schedule {
  * Trains a model with gradient descent. Resolves with the trained parameters (the same array when
  * `params` was given), the optimizer and the per-epoch history.
  */
-export async function fit(options: FitOptions): Promise<FitResult> {
+export function fit(options: FitOptions): Promise<FitResult> {
+  return guardedJob('fit', (guard) => runFit(options, guard)); // pins the arrays, refuses a second job on them (docs/async-safety.md)
+}
+
+async function runFit(options: FitOptions, guard: JobGuard): Promise<FitResult> {
   const where = 'fit';
   if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
   const variant = options.variant ?? 'minibatch';
@@ -155,11 +167,17 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     throw new TypeError(`${where}: scheduleEvery 'step' needs a schedule with lrAt(); ReduceLROnPlateau steps per epoch`);
   const nonFinite = options.nonFinite ?? 'stop';
   if (nonFinite !== 'stop' && nonFinite !== 'continue') throw new RangeError(`${where}: nonFinite must be 'stop' or 'continue'`);
+  if (options.onEpochEnd !== undefined && typeof options.onEpochEnd !== 'function')
+    throw new TypeError(`${where}: onEpochEnd must be a function, got ${describe(options.onEpochEnd)}`);
+  checkHook(where, 'schedule', options.schedule, 'step');
+  checkHook(where, 'earlyStopping', options.earlyStopping, 'onEpochEnd');
+  checkHook(where, 'gradientNoise', options.gradientNoise, 'variance');
+  checkHook(where, 'curriculum', options.curriculum, 'epochOrder');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
     throw new TypeError(`${where}: signal must be an AbortSignal (e.g. from new AbortController())`);
   options.signal?.throwIfAborted();
 
-  const problem = isJsObjective(options.objective) ? jsProblem(options.objective) : await nativeProblem(options, seed);
+  const problem = isJsObjective(options.objective) ? jsProblem(options.objective) : await nativeProblem(options, seed, guard);
   const batchSize = variant === 'batch' ? Math.max(1, problem.examples) : variant === 'stochastic' ? 1
     : checkNumber(where, 'batchSize', options.batchSize ?? 32, { min: 1, integer: true });
   const params = options.params ?? new Float32Array(problem.parameters);
@@ -170,6 +188,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     : options.optimizer ?? new SGD(params, { lr: 0.01 });
   if (optimizer.params.length !== 1 || optimizer.params[0] !== params)
     throw new RangeError(`${where}: the optimizer must be built over exactly the params array`);
+  guard.claim({ writes: { params } });
 
   const history: FitHistory = { loss: [], trainLoss: [], metric: [], valLoss: [], valMetric: [], lr: [], steps: [], seconds: [] };
   const rng = new Xoshiro128(seed);
@@ -250,7 +269,7 @@ interface Problem {
 }
 
 /** A built-in objective: each epoch is one native job on a worker thread. */
-async function nativeProblem(options: FitOptions, seed: number): Promise<Problem> {
+async function nativeProblem(options: FitOptions, seed: number, guard: JobGuard): Promise<Problem> {
   const where = 'fit';
   const objective = normalizeObjective(typeof options.objective === 'string' ? { loss: options.objective } : options.objective as LinearObjective);
   let X = options.X, y = options.y;
@@ -267,6 +286,7 @@ async function nativeProblem(options: FitOptions, seed: number): Promise<Problem
   const parameters = parameterCount(objective, isCsr(X) ? X.cols : X.cols);
   let grad: Float32Array | null = null;
   const trainX = X, trainY = y;
+  guard.claim({ reads: { X, y, validation } });
   return {
     examples,
     parameters,

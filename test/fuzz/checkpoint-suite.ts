@@ -32,7 +32,7 @@ interface CheckpointCase {
   damage: Damage;
 }
 
-const plainValue: fc.Arbitrary<Desc> = fc.letrec<{ v: Desc }>((tie) => ({
+export const plainValue: fc.Arbitrary<Desc> = fc.letrec<{ v: Desc }>((tie) => ({
   v: fc.oneof({ maxDepth: 3 },
     { arbitrary: numDesc(specialNumber), weight: 3 },
     { arbitrary: fc.string({ maxLength: 6 }).map(lit), weight: 2 },
@@ -105,7 +105,7 @@ export const checkpointFiles = suite<CheckpointCase>({
 });
 
 /** Object fields holding undefined are absent after a round trip only in spirit: compare without them. */
-function dropUndefined(v: unknown): unknown {
+export function dropUndefined(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(dropUndefined);
   if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v))
     return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, dropUndefined(x)]));

@@ -16,7 +16,11 @@ export interface KnownBug {
   matches(v: Violation, error: unknown): boolean;
 }
 
-// Bugs found and not fixed yet (none at present).
+// Bugs found and not fixed yet. KB9 (generateSparse hangs on a steep Zipf law with rows nearly as
+// long as cols; native/parallel/hogwild_generate.cc) is a hang, so it is kept out of the inputs
+// instead (jobs-suite.ts: exponent <= 1.5 unless FUZZ_KNOWN=1) and reproduced in test/fuzz.test.ts.
+// KB14 (a process abort when a worker thread is terminated while an addon call throws; see
+// avoidKnownWorkerCrash in jobs-suite.ts) is timing-dependent: kept out of the inputs the same way.
 export const KNOWN_BUGS: readonly KnownBug[] = [];
 
 /** The id of the known bug a violation matches, if any. */

@@ -7,9 +7,11 @@ import { addonKernels } from './addon-kernels';
 import { addonObjectives } from './addon-objectives';
 import { apiAsyncCalls, apiCalls } from './api-suite';
 import { checkpointFiles } from './checkpoint-suite';
+import { checkpointFileCalls, jobCalls } from './jobs-suite';
 import { optimizerScenarios } from './optimizer-suite';
 import type { Suite } from './suite';
 
 export const SUITES: readonly Suite[] = [
   addonKernels, addonObjectives, addonData, addonAsyncReads, optimizerScenarios, apiCalls, apiAsyncCalls, checkpointFiles,
+  jobCalls, checkpointFileCalls,
 ];

@@ -18,6 +18,7 @@ void addHarnessTests(Registry& tests);
 void addDenseKernelTests(Registry& tests);
 void addSparseKernelTests(Registry& tests);
 void addThreadPoolTests(Registry& tests);
+void addHogwildTests(Registry& tests);
 
 // Records a failure of the running test case (printed under its name). Returns `ok`.
 bool expect(bool ok, const std::string& whatFailed);

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   addDenseKernelTests(tests);
   addSparseKernelTests(tests);
   addThreadPoolTests(tests);
+  addHogwildTests(tests);
 
   auto selected = [&](const TestCase& t) {
     if (argc < 2) return true;
