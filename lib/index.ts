@@ -86,6 +86,7 @@ export type { Checkpoint, CheckpointParams, CheckpointErrorCode } from './checkp
 export { hogwild } from './parallel/hogwild';
 export type { HogwildObjective, HogwildMode, HogwildRule, HogwildEpoch, HogwildOptions, HogwildResult, RatingTriples, SparseExamples, HeldOutRatings } from './parallel/hogwild';
 export { hogwildWorkers } from './parallel/hogwild-workers';
+export { ArraysInUseError, ARRAYS_IN_USE } from './parallel/job-guard';
 export type { HogwildWorkerModel, HogwildWorkersOptions, HogwildWorkersEpoch } from './parallel/hogwild-workers';
 export { generateSparse, generateRatings, splitRatings } from './data/generate';
 export type { SparseSetOptions, SparseSet, RatingsOptions } from './data/generate';
