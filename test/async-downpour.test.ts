@@ -75,6 +75,10 @@ describe('downpour', () => {
     expect(res.pushes).toBe((310 + 300 + 300) * 2);
     expect(res.history.at(-1)!.loss).toBe(res.loss);
     expect(progress.length).toBeGreaterThan(1);
+    // Each entry carries the loss of its own snapshot: the first one too (a lagging evaluator would
+    // hand the first entry NaN and every later one its predecessor's loss).
+    expect(Number.isFinite(res.history[0]!.loss)).toBe(true);
+    expect(res.history.map((h) => h.seconds)).toEqual(res.history.map((h) => h.seconds).sort((a, b) => a - b));
     expect(res.maxStaleness).toBeGreaterThanOrEqual(0);
   });
 
