@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Adadelta, Adagrad, Adam, AdamW, Momentum, Nesterov, RMSprop, SGD } from '../lib/index';
+import { Adadelta, Adagrad, Adam, AdaMax, AdamW, AMSGrad, Momentum, Nesterov, RMSprop, SGD } from '../lib/index';
 import type { Optimizer } from '../lib/optimizers/optimizer';
-import { applyPush, initShardState, resolveServerRule, serverRuleStateNames } from '../lib/async/server-rule';
+import { applyPush, initShardState, resolveServerRule, SERVER_RULE_NAMES, serverRuleStateNames } from '../lib/async/server-rule';
 import type { Push, ServerRule } from '../lib/async/transport';
 import { rng, uniform } from './helpers/random';
 
@@ -30,6 +30,10 @@ const PAIRS: [string, ServerRule, (p: Float32Array) => AnyOptimizer][] = [
     (p) => new Adam(p, { lr: 0.01, betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.05 })],
   ['adamw by default', { name: 'adamw' }, (p) => new AdamW(p)],
   ['adamw weight decay 0.1', { name: 'adamw', lr: 0.02, weightDecay: 0.1 }, (p) => new AdamW(p, { lr: 0.02, weightDecay: 0.1 })],
+  ['amsgrad by default', { name: 'amsgrad' }, (p) => new AMSGrad(p)],
+  ['amsgrad with betas', { name: 'amsgrad', lr: 0.01, betas: [0.5, 0.9] }, (p) => new AMSGrad(p, { lr: 0.01, betas: [0.5, 0.9] })],
+  ['adamax by default', { name: 'adamax' }, (p) => new AdaMax(p)],
+  ['adamax with weight decay', { name: 'adamax', lr: 0.01, betas: [0.8, 0.99], weightDecay: 0.05 }, (p) => new AdaMax(p, { lr: 0.01, betas: [0.8, 0.99], weightDecay: 0.05 })],
 ];
 
 describe('server rules of the core optimizers', () => {
@@ -58,6 +62,8 @@ describe('server rules of the core optimizers', () => {
     expect(serverRuleStateNames('adadelta')).toEqual(['squareAvg', 'accDelta']);
     expect(serverRuleStateNames('adam')).toEqual(['expAvg', 'expAvgSq', 'step']);
     expect(serverRuleStateNames('adamw')).toEqual(['expAvg', 'expAvgSq', 'step']);
+    expect(serverRuleStateNames('amsgrad')).toEqual(['expAvg', 'expAvgSq', 'maxExpAvgSq', 'step']);
+    expect(serverRuleStateNames('adamax')).toEqual(['expAvg', 'expInf', 'step']);
     const st = initShardState('adam', 3);
     for (const name of ['expAvg', 'expAvgSq', 'step']) expect(Array.from(st[name]!)).toEqual([0, 0, 0]);
     const p = new Float32Array(3);
@@ -71,10 +77,11 @@ describe('server rules of the core optimizers', () => {
     expect(resolveServerRule('momentum')).toMatchObject({ lr: 1e-3, momentum: 0.9 });
     expect(resolveServerRule('rmsprop')).toMatchObject({ lr: 0.01, eps: 1e-8, alpha: 0.99, momentum: 0 });
     expect(resolveServerRule('adadelta')).toMatchObject({ lr: 1, eps: 1e-6, rho: 0.9 });
+    expect(resolveServerRule('adamax')).toMatchObject({ lr: 2e-3, eps: 1e-8, betas: [0.9, 0.999] });
     // The historical rules keep theirs.
     expect(resolveServerRule('adagrad')).toMatchObject({ lr: 0.1, eps: 1e-10, initialAccumulatorValue: 0.1 });
     // A resolved rule resolves to itself (servers re-resolve what they are given).
-    for (const name of ['sgd', 'adagrad', 'adaptive-revision', 'elastic', 'momentum', 'nesterov', 'rmsprop', 'adadelta', 'adam', 'adamw'] as const) {
+    for (const name of SERVER_RULE_NAMES) {
       const r = resolveServerRule(name);
       expect(resolveServerRule(r)).toEqual(r);
     }

@@ -17,6 +17,7 @@ const WHERE = 'serverRule';
 /** Every rule name, in the order of {@link ServerRuleName}. */
 export const SERVER_RULE_NAMES: readonly ServerRuleName[] = [
   'sgd', 'adagrad', 'adaptive-revision', 'elastic', 'momentum', 'nesterov', 'rmsprop', 'adadelta', 'adam', 'adamw',
+  'amsgrad', 'adamax',
 ];
 
 /** A server rule with every default filled in. */
@@ -24,13 +25,13 @@ export interface ResolvedServerRule {
   readonly name: ServerRuleName;
   /** Step size (α for adaptive revision). */
   readonly lr: number;
-  /** The denominator guard of AdaGrad, RMSprop, Adadelta, Adam and AdamW. */
+  /** The denominator guard of AdaGrad, RMSprop, Adadelta and the Adam family. */
   readonly eps: number;
   /** Initial accumulator (AdaGrad's h₀, adaptive revision's z₀). */
   readonly initialAccumulatorValue: number;
   /** Momentum factor γ (`'momentum'`, `'nesterov'`, `'rmsprop'`). */
   readonly momentum: number;
-  /** Adam's and AdamW's [β1, β2]. */
+  /** [β1, β2] of Adam, AdamW, AMSGrad and AdaMax. */
   readonly betas: readonly [number, number];
   /** Adadelta's decay ρ. */
   readonly rho: number;
@@ -60,6 +61,8 @@ const DEFAULTS: Readonly<Record<ServerRuleName, Defaults>> = {
   adadelta: { ...BASE, lr: 1.0, eps: 1e-6 },
   adam: { ...BASE, lr: 1e-3, eps: 1e-8 },
   adamw: { ...BASE, lr: 1e-3, eps: 1e-8, weightDecay: 1e-2 },
+  amsgrad: { ...BASE, lr: 1e-3, eps: 1e-8 },
+  adamax: { ...BASE, lr: 2e-3, eps: 1e-8 },
 };
 
 /** Which of the optional hyperparameters each rule reads (lr, eps and initialAccumulatorValue aside). */
@@ -74,6 +77,8 @@ const USES: Readonly<Record<ServerRuleName, readonly ('momentum' | 'betas' | 'rh
   adadelta: ['rho', 'weightDecay'],
   adam: ['betas', 'weightDecay'],
   adamw: ['betas', 'weightDecay'],
+  amsgrad: ['betas', 'weightDecay'],
+  adamax: ['betas', 'weightDecay'],
 };
 
 /** Names of the per-coordinate state vectors of a resolved rule. */
@@ -100,6 +105,10 @@ function stateNames(r: ResolvedServerRule): readonly string[] {
     case 'adam':
     case 'adamw':
       return ['expAvg', 'expAvgSq', 'step'];
+    case 'amsgrad':
+      return ['expAvg', 'expAvgSq', 'maxExpAvgSq', 'step'];
+    case 'adamax':
+      return ['expAvg', 'expInf', 'step'];
   }
 }
 
@@ -232,8 +241,10 @@ function adamScalars(r: ResolvedServerRule, t: number): { stepSize: number; invS
  * - `'momentum'` / `'nesterov'`: b ← γb + d; x ← x − lr·b (Nesterov: x ← x − lr·(d + γb))
  * - `'rmsprop'`: s ← αs + (1−α)d², x ← x − lr·d/(√s + eps) (with momentum γ > 0: b ← γb + d/(√s + eps), x ← x − lr·b)
  * - `'adadelta'`: s ← ρs + (1−ρ)d², Δ ← √(a + eps)/√(s + eps)·d, a ← ρa + (1−ρ)Δ², x ← x − lr·Δ
- * - `'adam'` / `'adamw'`: Adam with bias corrections for t = this shard's applied pushes (state
- *   `step`, + 1); AdamW decays x ← x·(1 − lr·weightDecay) instead of adding weightDecay·x to g.
+ * - `'adam'` / `'adamw'` / `'amsgrad'`: Adam with bias corrections for t = this shard's applied
+ *   pushes (state `step`, + 1); AdamW decays x ← x·(1 − lr·weightDecay) instead of adding
+ *   weightDecay·x to g; AMSGrad divides by the running maximum of v.
+ * - `'adamax'`: m ← β1m + (1−β1)d, u ← max(β2u, |d| + eps), x ← x − lr/(1 − β1ᵗ)·m/u
  * Throws (before writing anything) when the push does not fit the rule or the shard. The push's
  * arrays are not modified.
  */
@@ -270,15 +281,21 @@ export function applyPush(rule: ServerRule | ServerRuleName | ResolvedServerRule
       k.adadelta(p, g, s.squareAvg!, s.accDelta!, 1, wd, r.rho, 1 - r.rho, r.eps, r.lr, false);
       return;
     case 'adam':
-    case 'adamw': {
+    case 'adamw':
+    case 'amsgrad':
+    case 'adamax': {
       const step = s.step!;
       const t = step[0]! + 1;
-      const { stepSize, invSqrtBc2 } = adamScalars(r, t);
       const [b1, b2] = r.betas;
-      const decoupled = r.name === 'adamw';
-      k.adam(p, g, s.expAvg!, s.expAvgSq!, null, 1, decoupled ? 0 : wd, decoupled ? 1 - r.lr * wd : 1,
-        b1, 1 - b1, b2, 1 - b2, invSqrtBc2, r.eps, stepSize);
-      // Float32 counts exactly to 2²⁴ pushes; past that the count stays put, when both bias
+      if (r.name === 'adamax') {
+        k.adamax(p, g, s.expAvg!, s.expInf!, 1, wd, b1, 1 - b1, b2, r.eps, 0, r.lr / (1 - b1 ** t));
+      } else {
+        const { stepSize, invSqrtBc2 } = adamScalars(r, t);
+        const decoupled = r.name === 'adamw';
+        k.adam(p, g, s.expAvg!, s.expAvgSq!, r.name === 'amsgrad' ? s.maxExpAvgSq! : null, 1, decoupled ? 0 : wd,
+          decoupled ? 1 - r.lr * wd : 1, b1, 1 - b1, b2, 1 - b2, invSqrtBc2, r.eps, stepSize);
+      }
+      // Float32 counts exactly to 2²⁴ pushes; past that the count stays put, when the bias
       // corrections are 1 in double precision for any β ≤ 0.9999 (β^(2²⁴) underflows to 0).
       step.fill(t);
       return;

@@ -109,12 +109,13 @@ export interface ParameterTransport {
  *   b ← γb + d, x ← x − lr·b (Nesterov: x ← x − lr·(d + γb)).
  * - `'rmsprop'`: as the RMSprop class (eps outside the root; optional momentum).
  * - `'adadelta'`: as the Adadelta class.
- * - `'adam'`, `'adamw'`: as the Adam and AdamW classes; the bias corrections use t = the pushes
- *   the shard has applied (kept in the state vector `step`), so each push is one Adam step.
+ * - `'adam'`, `'adamw'`, `'amsgrad'`, `'adamax'`: as the Adam, AdamW, AMSGrad and AdaMax
+ *   classes; the bias corrections use t = the pushes the shard has applied (kept in the state
+ *   vector `step`), so each push is one step.
  */
 export type ServerRuleName =
   | 'sgd' | 'adagrad' | 'adaptive-revision' | 'elastic'
-  | 'momentum' | 'nesterov' | 'rmsprop' | 'adadelta' | 'adam' | 'adamw';
+  | 'momentum' | 'nesterov' | 'rmsprop' | 'adadelta' | 'adam' | 'adamw' | 'amsgrad' | 'adamax';
 
 /**
  * A server rule and its hyperparameters (serialisable, so it can travel to threads, processes and
@@ -129,8 +130,9 @@ export type ServerRuleName =
  * | momentum, nesterov | 1e-3 | – | momentum 0.9 |
  * | rmsprop | 0.01 | 1e-8 | alpha 0.99, momentum 0 |
  * | adadelta | 1.0 | 1e-6 | rho 0.9 |
- * | adam | 1e-3 | 1e-8 | betas [0.9, 0.999] |
+ * | adam, amsgrad | 1e-3 | 1e-8 | betas [0.9, 0.999] |
  * | adamw | 1e-3 | 1e-8 | betas [0.9, 0.999], weightDecay 1e-2 |
+ * | adamax | 2e-3 | 1e-8 | betas [0.9, 0.999] |
  *
  * weightDecay is 0 except for adamw. The new rules' defaults are those of the optimizer classes
  * (compat 'torch'), so `{ name: 'adam' }` steps exactly as `new Adam(params)`.
@@ -139,13 +141,13 @@ export interface ServerRule {
   readonly name: ServerRuleName;
   /** Step size (α for adaptive revision). Default: see the table above. Ignored by `'elastic'`. */
   readonly lr?: number;
-  /** Denominator guard of AdaGrad, RMSprop, Adadelta (inside both roots), Adam and AdamW. Default: see the table. */
+  /** Denominator guard of AdaGrad, RMSprop, Adadelta (inside both roots) and the Adam family (AdaMax: inside the max). Default: see the table. */
   readonly eps?: number;
   /** AdaGrad's and adaptive revision's initial accumulator (z₀ > 0 for adaptive revision). Default 0.1. */
   readonly initialAccumulatorValue?: number;
   /** Momentum factor γ ≥ 0 of `'momentum'` (default 0.9), `'nesterov'` (default 0.9, must be > 0) and `'rmsprop'` (default 0). */
   readonly momentum?: number;
-  /** `'adam'`/`'adamw'`: decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
+  /** The Adam family (`'adam'`, `'adamw'`, `'amsgrad'`, `'adamax'`): decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
   readonly betas?: readonly [number, number];
   /** `'adadelta'`: decay ρ ∈ [0, 1] of both running averages. Default 0.9. */
   readonly rho?: number;
@@ -153,7 +155,7 @@ export interface ServerRule {
   readonly alpha?: number;
   /**
    * L2 penalty ≥ 0 added to the gradient (`'sgd'`, `'adagrad'`, `'momentum'`, `'nesterov'`,
-   * `'rmsprop'`, `'adadelta'`, `'adam'`; default 0) or AdamW's decoupled decay x ← x·(1 − lr·weightDecay)
+   * `'rmsprop'`, `'adadelta'`, `'adam'`, `'amsgrad'`, `'adamax'`; default 0) or AdamW's decoupled decay x ← x·(1 − lr·weightDecay)
    * (`'adamw'`; default 1e-2). Not available for `'adaptive-revision'` and `'elastic'`.
    */
   readonly weightDecay?: number;
