@@ -112,7 +112,7 @@ describe('server rules', () => {
   });
 
   it('reject unknown rule names and bad hyperparameters naming the field', () => {
-    expect(() => resolveServerRule({ name: 'adam' as 'sgd' })).toThrow(/rule.name/);
+    expect(() => resolveServerRule({ name: 'lamb' as 'sgd' })).toThrow(/rule.name/);
     expect(() => resolveServerRule({ name: 'sgd', lr: -1 })).toThrow(/rule.lr/);
     expect(() => resolveServerRule({ name: 'adaptive-revision', initialAccumulatorValue: 0 })).toThrow(/initialAccumulatorValue/);
   });

@@ -72,7 +72,10 @@ export interface DownpourOptions {
   /** Seconds between history entries (and full-loss evaluations when the model has `loss`). Default 0.5. */
   progressInterval?: number;
   signal?: AbortSignal;
-  /** Called with each history entry. */
+  /**
+   * Called with each history entry, in order. An entry whose loss is being evaluated is delivered
+   * when the evaluation returns (entries after it wait for it).
+   */
   onProgress?: (entry: DownpourProgress) => void;
 }
 
@@ -86,7 +89,11 @@ export interface DownpourProgress {
   examplesPerSecond: number;
   /** Pushes (one per shard per push step) so far. */
   pushes: number;
-  /** model.loss at the server's parameters (NaN without `loss`, or before the first evaluation returned). */
+  /**
+   * model.loss at the server's parameters as they were at `seconds`. NaN without `loss`, and for
+   * entries made while the previous entry's evaluation was still running (evaluations do not
+   * overlap; a slow `loss` gets evaluated every few entries rather than reported late).
+   */
   loss: number;
   /** Mean mini-batch loss of the replicas' steps since the previous entry (NaN if none). */
   batchLoss: number;
@@ -284,23 +291,35 @@ export async function downpour(options: DownpourOptions): Promise<DownpourResult
     };
     const history: DownpourProgress[] = [];
     const started = performance.now();
-    let lastLoss = NaN;
+    // Entries wait here, in order, until their loss is known: an entry carries the loss of the
+    // parameters snapshotted when it was made, not whatever evaluation finished last.
+    const outbox: { entry: DownpourProgress; ready: boolean }[] = [];
+    const flush = (): void => {
+      while (outbox.length > 0 && outbox[0]!.ready) {
+        const { entry } = outbox.shift()!;
+        history.push(entry);
+        onProgress?.(entry);
+      }
+    };
     let evaluation: Promise<void> | null = null;
     const tick = (): void => {
       const seconds = (performance.now() - started) / 1000;
       const st = server?.stats();
       const entry: DownpourProgress = {
-        seconds, examples, examplesPerSecond: seconds > 0 ? examples / seconds : 0, pushes, loss: lastLoss,
+        seconds, examples, examplesPerSecond: seconds > 0 ? examples / seconds : 0, pushes, loss: NaN,
         batchLoss: lossSteps ? lossSum / lossSteps : NaN,
         meanStaleness: st ? st.meanStaleness : NaN, maxStaleness: st ? st.maxStaleness : NaN,
       };
       lossSum = lossSteps = 0;
-      history.push(entry);
-      onProgress?.(entry);
+      const item = { entry, ready: true };
+      outbox.push(item);
       if (info.hasLoss && !evaluation && evaluator && !evaluator.failure) {
-        evaluation = snapshot().then((p) => evaluator!.next('loss', p)).then((r) => { lastLoss = r.value; }, () => undefined)
-          .finally(() => { evaluation = null; });
+        item.ready = false;
+        // snapshot() of an in-process server copies the shards synchronously, i.e. now.
+        evaluation = snapshot().then((p) => evaluator!.next('loss', p)).then((r) => { entry.loss = r.value; }, () => undefined)
+          .finally(() => { evaluation = null; item.ready = true; flush(); });
       }
+      flush();
     };
     timer = setInterval(tick, interval * 1000);
 

@@ -98,23 +98,67 @@ export interface ParameterTransport {
 
 /**
  * The server-side update rule of every shard. Rules keep their per-coordinate state on the server
- * (in-process: SharedArrayBuffers; Redis: blobs beside the parameters).
- * - `'sgd'`: x ← x − lr·g.
- * - `'adagrad'`: Downpour's default (Dean et al. 2012): h ← h + g², x ← x − lr·g/(√h + eps).
+ * (in-process: SharedArrayBuffers; Redis: blobs beside the parameters). Every gradient rule is a
+ * step of the core optimizer of the same name (compat 'torch') taken once per push, with the
+ * push's values as the gradient; d = g + weightDecay·x below.
+ * - `'sgd'`: x ← x − lr·d.
+ * - `'adagrad'`: Downpour's default (Dean et al. 2012): h ← h + d², x ← x − lr·d/(√h + eps).
  * - `'adaptive-revision'`: McMahan & Streeter 2014, see docs/async-sgd.md; needs `gradSumAtRead`.
  * - `'elastic'`: EASGD's center, x̃ ← x̃ + d for an elastic push `d`.
+ * - `'momentum'`, `'nesterov'`: SGD with (Nesterov) momentum as the Momentum/Nesterov classes:
+ *   b ← γb + d, x ← x − lr·b (Nesterov: x ← x − lr·(d + γb)).
+ * - `'rmsprop'`: as the RMSprop class (eps outside the root; optional momentum).
+ * - `'adadelta'`: as the Adadelta class.
+ * - `'adam'`, `'adamw'`, `'amsgrad'`, `'adamax'`: as the Adam, AdamW, AMSGrad and AdaMax
+ *   classes; the bias corrections use t = the pushes the shard has applied (kept in the state
+ *   vector `step`), so each push is one step.
  */
-export type ServerRuleName = 'sgd' | 'adagrad' | 'adaptive-revision' | 'elastic';
+export type ServerRuleName =
+  | 'sgd' | 'adagrad' | 'adaptive-revision' | 'elastic'
+  | 'momentum' | 'nesterov' | 'rmsprop' | 'adadelta' | 'adam' | 'adamw' | 'amsgrad' | 'adamax';
 
-/** A server rule and its hyperparameters (serialisable, so it can travel to threads, processes and Redis). */
+/**
+ * A server rule and its hyperparameters (serialisable, so it can travel to threads, processes and
+ * Redis). A hyperparameter a rule does not read must be left out (or at its default): a RangeError
+ * names it otherwise.
+ *
+ * Defaults per rule:
+ *
+ * | rule | lr | eps | other |
+ * | --- | ---: | ---: | --- |
+ * | sgd, adagrad, adaptive-revision | 0.1 | 1e-10 | initialAccumulatorValue 0.1 |
+ * | momentum, nesterov | 1e-3 | – | momentum 0.9 |
+ * | rmsprop | 0.01 | 1e-8 | alpha 0.99, momentum 0 |
+ * | adadelta | 1.0 | 1e-6 | rho 0.9 |
+ * | adam, amsgrad | 1e-3 | 1e-8 | betas [0.9, 0.999] |
+ * | adamw | 1e-3 | 1e-8 | betas [0.9, 0.999], weightDecay 1e-2 |
+ * | adamax | 2e-3 | 1e-8 | betas [0.9, 0.999] |
+ *
+ * weightDecay is 0 except for adamw. The new rules' defaults are those of the optimizer classes
+ * (compat 'torch'), so `{ name: 'adam' }` steps exactly as `new Adam(params)`.
+ */
 export interface ServerRule {
   readonly name: ServerRuleName;
-  /** Step size (α for adaptive revision). Default 0.1. Ignored by `'elastic'`. */
+  /** Step size (α for adaptive revision). Default: see the table above. Ignored by `'elastic'`. */
   readonly lr?: number;
-  /** AdaGrad's denominator guard. Default 1e-10. */
+  /** Denominator guard of AdaGrad, RMSprop, Adadelta (inside both roots) and the Adam family (AdaMax: inside the max). Default: see the table. */
   readonly eps?: number;
   /** AdaGrad's and adaptive revision's initial accumulator (z₀ > 0 for adaptive revision). Default 0.1. */
   readonly initialAccumulatorValue?: number;
+  /** Momentum factor γ ≥ 0 of `'momentum'` (default 0.9), `'nesterov'` (default 0.9, must be > 0) and `'rmsprop'` (default 0). */
+  readonly momentum?: number;
+  /** The Adam family (`'adam'`, `'adamw'`, `'amsgrad'`, `'adamax'`): decay rates [β1, β2] of the moment estimates, each in [0, 1). Default [0.9, 0.999]. */
+  readonly betas?: readonly [number, number];
+  /** `'adadelta'`: decay ρ ∈ [0, 1] of both running averages. Default 0.9. */
+  readonly rho?: number;
+  /** `'rmsprop'`: decay α ∈ [0, 1] of the mean square. Default 0.99. */
+  readonly alpha?: number;
+  /**
+   * L2 penalty ≥ 0 added to the gradient (`'sgd'`, `'adagrad'`, `'momentum'`, `'nesterov'`,
+   * `'rmsprop'`, `'adadelta'`, `'adam'`, `'amsgrad'`, `'adamax'`; default 0) or AdamW's decoupled decay x ← x·(1 − lr·weightDecay)
+   * (`'adamw'`; default 1e-2). Not available for `'adaptive-revision'` and `'elastic'`.
+   */
+  readonly weightDecay?: number;
 }
 
 /**

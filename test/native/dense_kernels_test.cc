@@ -22,7 +22,7 @@ Values initialValues(const RuleCase& rule, size_t n) {
   const size_t k = 2 + rule.stateNames.size();
   Values v(k, std::vector<float>(n));
   Rng rng(static_cast<unsigned>(n * 7919 + k));
-  float state[3];
+  float state[kMaxStates];
   for (size_t i = 0; i < n; ++i) {
     rule.init(rng, v[0][i], v[1][i], state);
     for (size_t s = 0; s + 2 < k; ++s) v[2 + s][i] = state[s];
@@ -71,9 +71,12 @@ void checkOneLayout(const NamedTable& t, const RuleCase& rule, const Values& bef
       break;  // the first differing index is enough per array
     }
   }
-  // The gradient is read-only: not even rounding may change it.
+  // The gradient (and any read-only state) is read-only: not even rounding may change it.
   if (n) expect(std::memcmp(arrays[1]->elements(), before[1].data(), n * sizeof(float)) == 0,
                 format("%s: the gradient changed", where.c_str()));
+  for (size_t s = 0; n && s < rule.readOnlyStates; ++s)
+    expect(std::memcmp(arrays[2 + s]->elements(), before[2 + s].data(), n * sizeof(float)) == 0,
+           format("%s: the read-only input %s changed", where.c_str(), rule.stateNames[s].c_str()));
 }
 
 void checkTable(const NamedTable& t, const RuleCase& rule, size_t n) {

@@ -156,6 +156,19 @@ descent::NadamArgs nadamArgs(const Arrays& x) {
   return a;
 }
 
+// State order: gBck (read only), gSum, z, zMax.
+descent::AdaptiveRevisionArgs adaptiveRevisionArgs(const Arrays& x) {
+  descent::AdaptiveRevisionArgs a{};
+  a.p = x.p;
+  a.g = x.g;
+  a.gBck = x.state[0];
+  a.gSum = x.state[1];
+  a.z = x.state[2];
+  a.zMax = x.state[3];
+  a.alpha = 0.1f;
+  return a;
+}
+
 descent::FloorArgs floorArgs(const Arrays& x) {
   descent::FloorArgs a{};
   a.p = x.p;
@@ -294,6 +307,29 @@ std::vector<RuleCase> makeRuleCases() {
       initMoments(r, s);
     };
     c.dense = [](const KernelTable& t, const Arrays& x, size_t b, size_t e) { t.nadam(nadamArgs(x), b, e); };
+    cases.push_back(c);
+  }
+  {
+    // As a running server leaves them: z <= zMax, zMax >= z0 > 0, and gBck an earlier gradient sum
+    // (fwd = gSum - gBck, the gradients applied since the read, of either sign). z below zMax by up
+    // to 1 makes some elements raise zMax and others keep it. |p| >= 0.1 and |fwd| <= 0.5: the
+    // vector paths fuse the revision term (etaOld - eta)*fwd into its add, and a revision that
+    // nearly cancels p - eta*g would turn that rounding difference into a large relative one.
+    RuleCase c;
+    c.name = "adaptive revision";
+    c.stateNames = {"gBck", "gSum", "z", "zMax"};
+    c.readOnlyStates = 1;
+    c.init = [](Rng& r, float& p, float& g, float* s) {
+      p = gradient(r);
+      g = gradient(r);
+      s[1] = uniform(r, -3.0f, 3.0f);
+      s[0] = s[1] - uniform(r, -0.5f, 0.5f);
+      s[2] = uniform(r, 0.1f, 2.0f);
+      s[3] = s[2] + uniform(r, 0.0f, 1.0f);
+    };
+    c.dense = [](const KernelTable& t, const Arrays& x, size_t b, size_t e) {
+      t.adaptiveRevision(adaptiveRevisionArgs(x), b, e);
+    };
     cases.push_back(c);
   }
   {

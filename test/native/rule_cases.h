@@ -13,17 +13,23 @@ namespace descent_test {
 
 using Rng = std::mt19937;
 
-// The arrays of one kernel call: params, gradient, and up to three state arrays in the order
+// Most arrays a kernel takes beside params and gradient (AdaptiveRevision: gBck, gSum, z, zMax).
+constexpr size_t kMaxStates = 4;
+
+// The arrays of one kernel call: params, gradient, and up to kMaxStates state arrays in the order
 // RuleCase::stateNames lists them.
 struct Arrays {
   float* p = nullptr;
   const float* g = nullptr;
-  float* state[3] = {nullptr, nullptr, nullptr};
+  float* state[kMaxStates] = {nullptr, nullptr, nullptr, nullptr};
 };
 
 struct RuleCase {
   std::string name;
   std::vector<std::string> stateNames;
+  // The first this many states are inputs the kernel only reads (AdaptiveRevision's gBck): the
+  // tests check them unchanged to the bit, as the gradient.
+  size_t readOnlyStates = 0;
   // Initial values of one element: p, g and each state. States are mutually consistent (a centered
   // second moment is at least the squared mean), as a real optimizer run would leave them.
   std::function<void(Rng&, float& p, float& g, float* state)> init;

@@ -18,7 +18,7 @@ Values initialValues(const RuleCase& rule, size_t n, unsigned seed) {
   const size_t k = 2 + rule.stateNames.size();
   Values v(k, std::vector<float>(n));
   Rng rng(seed);
-  float state[3];
+  float state[kMaxStates];
   for (size_t i = 0; i < n; ++i) {
     rule.init(rng, v[0][i], v[1][i], state);
     for (size_t s = 0; s + 2 < k; ++s) v[2 + s][i] = state[s];
