@@ -32,7 +32,7 @@ function sparseProblem(rows: number, cols: number, seed: number) {
 
 /** Final loss of one replica whose pushes each arrive 1000–2000 pushes late (seeded). */
 async function delayedRun(model: AsyncModel, name: 'adagrad' | 'adaptive-revision', lr: number): Promise<number> {
-  const server = createInProcessServer({ size: model.size, rule: { name, lr, eps: 0 } });
+  const server = createInProcessServer({ size: model.size, rule: { name, lr, eps: 0, initialAccumulatorValue: 0.1 } });
   const t = withDelay(server.connect(), { kind: 'random', min: 1000, max: 2000, seed: 1 });
   await runDownpourReplica(t, model, { replica: 0, replicas: 1, steps: 12_000, batchSize: 4, gradSum: name === 'adaptive-revision', seed: 3 });
   await t.close();

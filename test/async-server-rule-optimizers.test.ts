@@ -79,7 +79,8 @@ describe('server rules of the core optimizers', () => {
     expect(resolveServerRule('adadelta')).toMatchObject({ lr: 1, eps: 1e-6, rho: 0.9 });
     expect(resolveServerRule('adamax')).toMatchObject({ lr: 2e-3, eps: 1e-8, betas: [0.9, 0.999] });
     // The historical rules keep theirs.
-    expect(resolveServerRule('adagrad')).toMatchObject({ lr: 0.1, eps: 1e-10, initialAccumulatorValue: 0.1 });
+    expect(resolveServerRule('adagrad')).toMatchObject({ lr: 0.1, eps: 1e-10, initialAccumulatorValue: 0 });
+    expect(resolveServerRule('adaptive-revision')).toMatchObject({ lr: 0.1, initialAccumulatorValue: 0.1 });
     // A resolved rule resolves to itself (servers re-resolve what they are given).
     for (const name of SERVER_RULE_NAMES) {
       const r = resolveServerRule(name);

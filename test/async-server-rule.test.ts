@@ -39,12 +39,13 @@ describe('server rules', () => {
     expect(serverRuleStateNames('elastic')).toEqual([]);
   });
 
-  it('start AdaGrad and adaptive revision at the initial accumulator and ḡ at zero', () => {
+  it('start AdaGrad at 0 by default (torch), adaptive revision at z₀, and ḡ at zero', () => {
     const s = initShardState({ name: 'adaptive-revision', initialAccumulatorValue: 0.5 }, 3);
     expect(Array.from(s.gradSum!)).toEqual([0, 0, 0]);
     expect(Array.from(s.z!)).toEqual([0.5, 0.5, 0.5]);
     expect(Array.from(s.zMax!)).toEqual([0.5, 0.5, 0.5]);
-    expect(Array.from(initShardState('adagrad', 2).accumulator!)).toEqual([Math.fround(0.1), Math.fround(0.1)]);
+    expect(Array.from(initShardState('adagrad', 2).accumulator!)).toEqual([0, 0]);
+    expect(Array.from(initShardState({ name: 'adagrad', initialAccumulatorValue: 0.1 }, 2).accumulator!)).toEqual([Math.fround(0.1), Math.fround(0.1)]);
   });
 
   it('apply SGD, AdaGrad and the elastic sum as their formulas say', () => {

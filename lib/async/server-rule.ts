@@ -145,7 +145,7 @@ export function resolveServerRule(rule: ServerRule | ServerRuleName): ResolvedSe
     throw new RangeError(`${WHERE}: rule.betas is not a hyperparameter of rule '${r.name}'; leave it out`);
   const lr = checkNumber(WHERE, 'rule.lr', r.lr ?? d.lr, { min: 0, minExclusive: true });
   const eps = checkNumber(WHERE, 'rule.eps', r.eps ?? d.eps, { min: 0 });
-  const initialAccumulatorValue = checkNumber(WHERE, 'rule.initialAccumulatorValue', r.initialAccumulatorValue ?? 0.1, {
+  const initialAccumulatorValue = checkNumber(WHERE, 'rule.initialAccumulatorValue', r.initialAccumulatorValue ?? (r.name === 'adaptive-revision' ? 0.1 : 0), {
     min: 0, minExclusive: r.name === 'adaptive-revision',
   });
   const momentum = checkNumber(WHERE, 'rule.momentum', r.momentum ?? d.momentum, { min: 0, minExclusive: r.name === 'nesterov' });

@@ -126,7 +126,9 @@ export type ServerRuleName =
  *
  * | rule | lr | eps | other |
  * | --- | ---: | ---: | --- |
- * | sgd, adagrad, adaptive-revision | 0.1 | 1e-10 | initialAccumulatorValue 0.1 |
+ * | sgd | 0.1 | – | – |
+ * | adagrad | 0.1 | 1e-10 | initialAccumulatorValue 0 (torch's) |
+ * | adaptive-revision | 0.1 | – | initialAccumulatorValue z₀ 0.1 (must be > 0) |
  * | momentum, nesterov | 1e-3 | – | momentum 0.9 |
  * | rmsprop | 0.01 | 1e-8 | alpha 0.99, momentum 0 |
  * | adadelta | 1.0 | 1e-6 | rho 0.9 |
@@ -143,7 +145,7 @@ export interface ServerRule {
   readonly lr?: number;
   /** Denominator guard of AdaGrad, RMSprop, Adadelta (inside both roots) and the Adam family (AdaMax: inside the max). Default: see the table. */
   readonly eps?: number;
-  /** AdaGrad's and adaptive revision's initial accumulator (z₀ > 0 for adaptive revision). Default 0.1. */
+  /** AdaGrad's and adaptive revision's initial accumulator. Default 0 for AdaGrad (torch's; a larger start makes small pushes crawl), 0.1 for adaptive revision (z₀ must be > 0). */
   readonly initialAccumulatorValue?: number;
   /** Momentum factor γ ≥ 0 of `'momentum'` (default 0.9), `'nesterov'` (default 0.9, must be > 0) and `'rmsprop'` (default 0). */
   readonly momentum?: number;
