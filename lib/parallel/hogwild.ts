@@ -31,8 +31,14 @@ export type { HeldOutRatings, RatingTriples, SparseExamples } from './hogwild-ch
 
 /** The built-in objectives: sparse linear models and matrix factorisation. */
 export type HogwildObjective = 'logistic' | 'hinge' | 'squared' | 'mf';
-/** 'hogwild': no locks; 'locked': one mutex around each example's update (the paper's baseline); 'sequential': one thread, bit-reproducible. */
-export type HogwildMode = 'hogwild' | 'locked' | 'sequential';
+/**
+ * 'hogwild': no locks; 'locked': one mutex around each example's update (the paper's baseline);
+ * 'sequential': one thread, bit-reproducible; 'private': the no-sharing ceiling, each thread trains
+ * its own copy of the parameters (started from `params` every epoch) and `params` becomes their mean
+ * at the end of the epoch: the same work with no memory shared, i.e. the most that threads can give
+ * on the machine (and a one-shot parameter-averaging method in its own right).
+ */
+export type HogwildMode = 'hogwild' | 'locked' | 'sequential' | 'private';
 /** Plain SGD, or per-coordinate AdaGrad (accumulators shared and updated without locks, as GloVe does). */
 export type HogwildRule = 'sgd' | 'adagrad';
 
@@ -111,6 +117,23 @@ export interface HogwildOptions {
   validation?: SparseExamples | HeldOutRatings;
   /** Compute the loss after every epoch. Default true. */
   evaluate?: boolean;
+  /**
+   * Sparse linear objectives, rule 'sgd', any mode but 'sequential': apply the degree-scaled L2
+   * shrink lazily. A row whose loss derivative is 0 (a hinge row outside the margin) then writes
+   * nothing to the shared weights: each thread keeps a private per-feature factor, reads w_j·f_j,
+   * and folds it into w_j at its next real update of j and at the end of the epoch. Other threads
+   * see a thread's pending shrinks of j only then (the staleness this adds). Default false.
+   */
+  lazyL2?: boolean;
+  /**
+   * Sparse linear objectives, rule 'sgd', any mode but 'sequential': the number H of most frequent
+   * features (by training rows) each thread keeps in a private buffer, adding its change to the
+   * shared weights every `flushEvery` examples. Other threads see its updates of those features up
+   * to `flushEvery` examples late (the staleness this adds). Default 0 (off).
+   */
+  hotFeatures?: number;
+  /** Examples between two flushes of the hot-feature buffer. Default 256. */
+  flushEvery?: number;
   /** Examples between two checks of the abort flag. Default 1000. */
   chunk?: number;
   /** Stops within one chunk of examples; hogwild() then rejects with the signal's reason. */
@@ -130,8 +153,14 @@ export interface HogwildResult {
 
 const WHERE = 'hogwild';
 const OBJECTIVES: readonly HogwildObjective[] = ['logistic', 'hinge', 'squared', 'mf'];
-const MODES: readonly HogwildMode[] = ['hogwild', 'locked', 'sequential'];
+const MODES: readonly HogwildMode[] = ['hogwild', 'locked', 'sequential', 'private'];
 const RULES: readonly HogwildRule[] = ['sgd', 'adagrad'];
+
+/**
+ * The job this file sends: HogwildEpochJob plus the 'private' mode and the contention options that
+ * the native binding reads (native/binding/hogwild_bindings.cc) and addon-types.ts does not list yet.
+ */
+type EpochJob = Omit<HogwildEpochJob, 'mode'> & { mode: HogwildMode; lazyL2: boolean; hotFeatures: number; flushEvery: number };
 
 /** The problem-specific half of a job, plus what the generic loop needs to know about it. */
 interface Problem {
@@ -216,6 +245,11 @@ export async function hogwild(options: HogwildOptions): Promise<HogwildResult> {
   const eps = checkNumber(WHERE, 'eps', options.eps ?? 1e-10, { min: 0 });
   const evaluate = checkBoolean(WHERE, 'evaluate', options.evaluate ?? true);
   const chunk = checkNumber(WHERE, 'chunk', options.chunk ?? 1000, { min: 1, max: 1e9, integer: true });
+  const lazyL2 = checkBoolean(WHERE, 'lazyL2', options.lazyL2 ?? false);
+  const hotFeatures = checkNumber(WHERE, 'hotFeatures', options.hotFeatures ?? 0, { min: 0, max: 2 ** 24, integer: true });
+  const flushEvery = checkNumber(WHERE, 'flushEvery', options.flushEvery ?? 256, { min: 1, max: 1e9, integer: true });
+  if ((lazyL2 || hotFeatures > 0) && (objective === 'mf' || rule !== 'sgd'))
+    throw new RangeError(`${WHERE}: lazyL2 and hotFeatures apply to the sparse linear objectives with rule 'sgd' only`);
   const signal = checkSignal(WHERE, options.signal);
   const onEpoch = checkCallback<NonNullable<HogwildOptions['onEpoch']>>(WHERE, 'onEpoch', options.onEpoch);
   const what = objective === 'mf' ? '(userCount + itemCount)·rank factors' : 'cols weights (+1 bias)';
@@ -232,20 +266,20 @@ export async function hogwild(options: HogwildOptions): Promise<HogwildResult> {
   }
   signal?.throwIfAborted();
 
-  const job: HogwildEpochJob = {
+  const job: EpochJob = {
     ...problem.fields,
     params, rule, accumulators, lr, eps, l2,
     inverseDegree: new Float32Array(problem.inverseDegrees),
     degreesReady: false,
     order: Uint32Array.from({ length: problem.examples }, (_, i) => i),
     rngState: shuffle ? seedState(seed) : null,
-    mode, threads, chunk, evaluate,
+    mode, threads, chunk, evaluate, lazyL2, hotFeatures, flushEvery,
     validation: problem.validation,
   };
   const history: HogwildEpoch[] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {
     job.lr = lr * decay ** epoch;
-    const running = addon().hogwildEpochAsync(job);
+    const running = addon().hogwildEpochAsync(job as HogwildEpochJob);
     const stop = (): void => running.cancel();
     signal?.addEventListener('abort', stop, { once: true });
     let r: HogwildEpochResult;

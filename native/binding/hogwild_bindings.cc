@@ -226,7 +226,8 @@ HogwildMode readMode(Napi::Env env, const Napi::Object& job) {
   if (mode == "hogwild") return HogwildMode::Hogwild;
   if (mode == "locked") return HogwildMode::Locked;
   if (mode == "sequential") return HogwildMode::Sequential;
-  throwRange(env, "job.mode must be 'hogwild', 'locked' or 'sequential', got '" + mode + "'");
+  if (mode == "private") return HogwildMode::Private;
+  throwRange(env, "job.mode must be 'hogwild', 'locked', 'sequential' or 'private', got '" + mode + "'");
 }
 
 Ratings readRatings(Napi::Env env, const Napi::Object& o, const std::string& name, size_t users, size_t items) {
@@ -351,6 +352,11 @@ Napi::Value HogwildEpochAsync(const Napi::CallbackInfo& info) {
   plan.schedule.threads = static_cast<unsigned>(countField(env, job, "threads", "job", 1, 1024));
   plan.schedule.chunk = countField(env, job, "chunk", "job", 1, 1e9);
   plan.evaluate = boolField(env, job, "evaluate", "job");
+  // Contention options of the linear loops (hogwild_linear.h); absent: off.
+  if (!job.Get("lazyL2").IsUndefined()) plan.linear.lazyL2 = boolField(env, job, "lazyL2", "job");
+  if (!job.Get("hotFeatures").IsUndefined())
+    plan.linear.hotFeatures = static_cast<uint32_t>(countField(env, job, "hotFeatures", "job", 0, 1 << 24));
+  if (!job.Get("flushEvery").IsUndefined()) plan.linear.flushEvery = countField(env, job, "flushEvery", "job", 1, 1e9);
   // Only threads that share the memory gain from skipping no-op stores (hogwild_shared.h).
   const bool shared = hogwildThreadCount(plan.schedule, plan.examples) > 1;
   plan.linear.step.skipUnchanged = shared;
