@@ -291,6 +291,20 @@ describe('hogwild() no-sharing ceiling and contention options', () => {
     expect(Math.abs(lazyLoss - seqLoss) / seqLoss).toBeLessThan(0.01);
   });
 
+  it('traces every chunk of every thread with its wall and CPU time when asked, and nothing otherwise', async () => {
+    const { train } = await sparseProblem(2000, 600);
+    const common: HogwildOptions = { objective: 'logistic', data: train, epochs: 2, threads: 2, chunk: 100, evaluate: false };
+    const traced = await hogwild({ ...common, trace: true });
+    for (const h of traced.history) {
+      const chunks = h.chunks!;
+      expect(chunks.reduce((s, c) => s + c.examples, 0)).toBe(h.updates);
+      expect(new Set(chunks.map((c) => c.thread))).toEqual(new Set([0, 1]));
+      expect(chunks.length).toBe(2 * Math.ceil(train.y.length / 2 / 100));
+      expect(chunks.every((c) => c.start >= 0 && c.end >= c.start && c.end <= h.seconds + 1e-6 && !(c.cpu < 0))).toBe(true);
+    }
+    expect((await hogwild(common)).history[0]!.chunks).toBeNull();
+  });
+
   it('rejects contention options outside the sparse linear SGD loops, and bad values, naming them', async () => {
     const X: CsrMatrix = sparseX();
     const data = { X, y: Float32Array.of(1, -1) };
@@ -301,6 +315,7 @@ describe('hogwild() no-sharing ceiling and contention options', () => {
     await expect(hogwild({ objective: 'logistic', data, hotFeatures: -1 })).rejects.toThrow(/hotFeatures/);
     await expect(hogwild({ objective: 'logistic', data, flushEvery: 0 })).rejects.toThrow(/flushEvery/);
     await expect(hogwild({ objective: 'logistic', data, lazyL2: 1 as unknown as boolean })).rejects.toThrow(TypeError);
+    await expect(hogwild({ objective: 'logistic', data, trace: 'yes' as unknown as boolean })).rejects.toThrow(/trace/);
   });
 });
 

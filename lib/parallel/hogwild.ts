@@ -67,6 +67,26 @@ export interface HogwildEpoch {
   updatesPerSecond: number;
   /** Examples processed. */
   updates: number;
+  /** With the `trace` option: one record per chunk of examples of each thread; else null. */
+  chunks: HogwildChunk[] | null;
+}
+
+/**
+ * One chunk (`chunk` examples) of one thread's epoch. On a machine shared with other work it tells
+ * which stretches a thread ran without losing its core (cpu ≈ end − start) and whether the other
+ * threads ran at the same time, so the speed of threads running together can be measured even
+ * when whole epochs are disturbed.
+ */
+export interface HogwildChunk {
+  /** 0 for the calling thread. */
+  thread: number;
+  /** Wall-clock seconds since the epoch started, at the chunk's start and end. */
+  start: number;
+  end: number;
+  /** CPU seconds the thread got during the chunk (NaN where the platform has no per-thread clock). */
+  cpu: number;
+  /** Examples processed. */
+  examples: number;
 }
 
 /** Options of {@link hogwild}. */
@@ -134,7 +154,9 @@ export interface HogwildOptions {
   hotFeatures?: number;
   /** Examples between two flushes of the hot-feature buffer. Default 256. */
   flushEvery?: number;
-  /** Examples between two checks of the abort flag. Default 1000. */
+  /** Record each chunk's wall and CPU time in the epoch's `chunks`. Default false. */
+  trace?: boolean;
+  /** Examples between two checks of the abort flag (and per traced chunk). Default 1000. */
   chunk?: number;
   /** Stops within one chunk of examples; hogwild() then rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -160,7 +182,17 @@ const RULES: readonly HogwildRule[] = ['sgd', 'adagrad'];
  * The job this file sends: HogwildEpochJob plus the 'private' mode and the contention options that
  * the native binding reads (native/binding/hogwild_bindings.cc) and addon-types.ts does not list yet.
  */
-type EpochJob = Omit<HogwildEpochJob, 'mode'> & { mode: HogwildMode; lazyL2: boolean; hotFeatures: number; flushEvery: number };
+type EpochJob = Omit<HogwildEpochJob, 'mode'> & { mode: HogwildMode; lazyL2: boolean; hotFeatures: number; flushEvery: number; trace: boolean };
+
+/** The chunk records of a traced epoch: 5 numbers each (thread, start, end, cpu, examples). */
+function chunksOf(trace: Float64Array | undefined): HogwildChunk[] | null {
+  if (!trace) return null;
+  const out: HogwildChunk[] = [];
+  for (let k = 0; k + 4 < trace.length; k += 5) {
+    out.push({ thread: trace[k]!, start: trace[k + 1]!, end: trace[k + 2]!, cpu: trace[k + 3]!, examples: trace[k + 4]! });
+  }
+  return out;
+}
 
 /** The problem-specific half of a job, plus what the generic loop needs to know about it. */
 interface Problem {
@@ -245,6 +277,7 @@ export async function hogwild(options: HogwildOptions): Promise<HogwildResult> {
   const eps = checkNumber(WHERE, 'eps', options.eps ?? 1e-10, { min: 0 });
   const evaluate = checkBoolean(WHERE, 'evaluate', options.evaluate ?? true);
   const chunk = checkNumber(WHERE, 'chunk', options.chunk ?? 1000, { min: 1, max: 1e9, integer: true });
+  const trace = checkBoolean(WHERE, 'trace', options.trace ?? false);
   const lazyL2 = checkBoolean(WHERE, 'lazyL2', options.lazyL2 ?? false);
   const hotFeatures = checkNumber(WHERE, 'hotFeatures', options.hotFeatures ?? 0, { min: 0, max: 2 ** 24, integer: true });
   const flushEvery = checkNumber(WHERE, 'flushEvery', options.flushEvery ?? 256, { min: 1, max: 1e9, integer: true });
@@ -273,7 +306,7 @@ export async function hogwild(options: HogwildOptions): Promise<HogwildResult> {
     degreesReady: false,
     order: Uint32Array.from({ length: problem.examples }, (_, i) => i),
     rngState: shuffle ? seedState(seed) : null,
-    mode, threads, chunk, evaluate, lazyL2, hotFeatures, flushEvery,
+    mode, threads, chunk, evaluate, lazyL2, hotFeatures, flushEvery, trace,
     validation: problem.validation,
   };
   const history: HogwildEpoch[] = [];
@@ -282,7 +315,7 @@ export async function hogwild(options: HogwildOptions): Promise<HogwildResult> {
     const running = addon().hogwildEpochAsync(job as HogwildEpochJob);
     const stop = (): void => running.cancel();
     signal?.addEventListener('abort', stop, { once: true });
-    let r: HogwildEpochResult;
+    let r: HogwildEpochResult & { trace?: Float64Array };
     try {
       r = await running.promise;
     } finally {
@@ -293,6 +326,7 @@ export async function hogwild(options: HogwildOptions): Promise<HogwildResult> {
     const entry: HogwildEpoch = {
       epoch, loss: r.loss, metric: r.metric, valLoss: r.validationLoss, valMetric: r.validationMetric, lr: job.lr,
       seconds: r.seconds, cpuSeconds: r.cpuSeconds, updatesPerSecond: r.seconds > 0 ? r.examplesDone / r.seconds : 0, updates: r.examplesDone,
+      chunks: chunksOf(r.trace),
     };
     history.push(entry);
     await onEpoch?.(entry);

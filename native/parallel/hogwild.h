@@ -62,6 +62,16 @@ struct HogwildSchedule {
   // Examples a thread processes between two looks at the cancel flag: abort lands within one chunk.
   size_t chunk = 1000;
   const std::atomic<bool>* cancel = nullptr;
+  // Record a ChunkTrace per chunk (wall and CPU time): tells, on a machine shared with other work,
+  // which stretches each thread ran uninterrupted and whether the others ran at the same time.
+  bool trace = false;
+};
+
+// One chunk of one thread: wall-clock start and end (seconds since the epoch started), the CPU time
+// the thread got meanwhile, and the examples it processed.
+struct ChunkTrace {
+  double start = 0.0, end = 0.0, cpu = 0.0;
+  size_t examples = 0;
 };
 
 struct HogwildOutcome {
@@ -72,6 +82,7 @@ struct HogwildOutcome {
   double cpuSeconds = 0.0;
   bool cancelled = false;
   std::string error;  // non-empty: bad data stopped the epoch
+  std::vector<std::vector<ChunkTrace>> traces;  // per thread, when the schedule asked for them
 };
 
 // Threads actually used: one for 'sequential' (and for an empty epoch), else at most one per example.
@@ -145,13 +156,21 @@ HogwildOutcome runHogwildEpoch(const uint32_t* order, size_t n, size_t exampleCo
     std::string error;
     double cpu = 0.0;
     size_t done = 0;
+    std::vector<ChunkTrace> trace;
     explicit Slot(Kernel&& k) : kernel(std::move(k)) {}
   };
   std::vector<std::unique_ptr<Padded<Slot>>> slots;
   slots.reserve(T);
   for (unsigned t = 0; t < T; ++t) slots.emplace_back(new Padded<Slot>(makeKernel(t)));
+  const size_t chunkSize = std::max<size_t>(1, s.chunk);
+  if (s.trace)
+    for (unsigned t = 0; t < T; ++t) slots[t]->value.trace.reserve((n / T) / chunkSize + 2);
+  const auto started = std::chrono::steady_clock::now();
+  auto sinceStart = [&started] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
   const bool locked = s.mode == HogwildMode::Locked;
-  const size_t chunk = std::max<size_t>(1, s.chunk);
+  const size_t chunk = chunkSize;
   alignas(64) std::atomic<bool> stop{false};  // written once, on bad data
   alignas(64) std::mutex exampleLock;         // 'locked' only
 
@@ -165,6 +184,12 @@ HogwildOutcome runHogwildEpoch(const uint32_t* order, size_t n, size_t exampleCo
     while (i < end) {
       if (stop.load(std::memory_order_relaxed) || (s.cancel && s.cancel->load(std::memory_order_relaxed))) break;
       const size_t stopAt = std::min(end, i + chunk);
+      ChunkTrace record;
+      if (s.trace) {
+        record.start = sinceStart();
+        record.cpu = threadCpuSeconds();
+        record.examples = i;
+      }
       bool failed = false;
       for (; i < stopAt; ++i) {
         const uint32_t e = order[i];
@@ -188,6 +213,12 @@ HogwildOutcome runHogwildEpoch(const uint32_t* order, size_t n, size_t exampleCo
           break;
         }
       }
+      if (s.trace) {
+        record.end = sinceStart();
+        record.cpu = threadCpuSeconds() - record.cpu;
+        record.examples = i - record.examples;
+        slot.trace.push_back(record);
+      }
       if (failed) {
         stop.store(true, std::memory_order_relaxed);
         break;
@@ -197,7 +228,6 @@ HogwildOutcome runHogwildEpoch(const uint32_t* order, size_t n, size_t exampleCo
     slot.cpu = threadCpuSeconds() - cpuStart;
   };
 
-  const auto started = std::chrono::steady_clock::now();
   runOnThreads(T, work);
   for (auto& slot : slots) slot->value.kernel.finish();
   HogwildOutcome out;
@@ -206,6 +236,7 @@ HogwildOutcome runHogwildEpoch(const uint32_t* order, size_t n, size_t exampleCo
     out.examplesDone += slot->value.done;
     out.cpuSeconds += slot->value.cpu;
     if (out.error.empty() && !slot->value.error.empty()) out.error = slot->value.error;
+    if (s.trace) out.traces.push_back(std::move(slot->value.trace));
   }
   out.cancelled = out.error.empty() && out.examplesDone < n;
   return out;
