@@ -238,7 +238,11 @@ class LinearKernel {
       float* base = base_.data();
       const float* inverseDegree = p_.inverseDegree;
       const size_t cols = p_.X.cols, P = parameters();
+      // The other thread has written most of these lines since our last flush: ask for them (with
+      // intent to write) well ahead, so that the transfers between cores overlap.
+      constexpr size_t kAhead = 16 * 16;  // 16 lines
       for (size_t i = 0; i < P; ++i) {
+        if (i % 16 == 0 && i + kAhead < P) prefetchLineForWrite(shared_ + i + kAhead);
         if (i < cols && inverseDegree[i] == 0.0f) continue;  // no row has it: never changes
         float fresh = loadShared(shared_ + i);
         if (local[i] != base[i]) {

@@ -46,7 +46,7 @@ struct SparseLinearProblem {
   SharedStep step;
   bool lazyL2 = false;       // see above; plain SGD only
   uint32_t hotFeatures = 0;  // H (0: off); plain SGD only
-  size_t flushEvery = 256;   // k
+  size_t flushEvery = 4096;  // k
 };
 
 struct LinearEvaluation {
