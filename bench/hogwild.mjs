@@ -373,7 +373,11 @@ const md = [
     'chunk, option `trace`); a chunk counts when its thread kept its core throughout (CPU ≥ 95% of wall) and, for 2 threads, ' +
     'the other thread also ran uninterrupted over the whole chunk. The rate over those chunks, summed over threads, is what ' +
     'the threads do when each has a core and both contend for memory — what a quiet machine shows — and it survives a busy ' +
-    'machine, which whole epochs do not (bench/lib/concurrency.mjs). Speed-ups are over the base 1-thread row measured the same way.',
+    'machine, which whole epochs do not (bench/lib/concurrency.mjs). Speed-ups are over the base 1-thread row measured the same way. ' +
+    'Caveats: a 2-thread chunk only counts while no other process ran on either core, whereas a 1-thread chunk may share the ' +
+    'L3 and memory with another process on the other core, so speed-ups of 2 threads come out somewhat high (above 2× at ' +
+    'times); chunks that hold a buffer merge take longer and count a little less often; and few counted chunks (column 5) ' +
+    'mean a noisy figure. Compare 2-thread rows with the ceiling row of the same run.',
   '',
   `Epoch columns: an epoch is clean when the training threads got at least ${CLEAN * 100}% of its wall time as CPU time each; ` +
     'epoch speed-ups compare clean epochs when both rows have some, else all epochs (marked "(all)"): on a busy machine those ' +

@@ -10,16 +10,27 @@ const CLEAN = 0.95;
 /** Clean chunks of each thread, sorted by start. */
 function cleanByThread(chunks, threads) {
   const by = Array.from({ length: threads }, () => []);
-  for (const c of chunks) by[c.thread].push({ ...c, clean: c.cpu >= CLEAN * (c.end - c.start) });
+  for (const c of chunks) by[c.thread].push({ start: c.start, end: c.end, examples: c.examples, clean: c.cpu >= CLEAN * (c.end - c.start) });
   for (const list of by) list.sort((a, b) => a.start - b.start);
   return by;
+}
+
+/** Index of the first chunk of `list` (sorted, back to back) that ends at or after `time`. */
+function firstEndingAfter(list, time) {
+  let lo = 0, hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].end < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Whether clean chunks of `list` cover [start, end] without a gap longer than `slack` seconds. */
 function covered(list, start, end, slack) {
   let reached = start;
-  for (const c of list) {
-    if (c.end < start) continue;
+  for (let k = firstEndingAfter(list, start); k < list.length; k++) {
+    const c = list[k];
     if (c.start > reached + slack) return false;
     if (!c.clean) return false;
     reached = Math.max(reached, c.end);

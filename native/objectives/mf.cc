@@ -129,6 +129,7 @@ HogwildOutcome trainMfEpoch(const MfProblem& p, const uint32_t* order, size_t n,
   }
   HogwildOutcome out = runHogwildEpoch(order, n, p.data.count, schedule, [&](unsigned t) {
     MfKernel k{p};
+    k.p.step.skipUnchanged = false;  // nothing shared: no store is worth skipping
     k.p.factors = copies[t].data();
     if (p.step.acc) k.p.step.acc = accs[t].data();
     return k;
