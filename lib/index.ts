@@ -84,7 +84,7 @@ export type { HashingOptions, TokenizeOptions, TermWeighting, TokenHash } from '
 export { saveCheckpoint, saveCheckpointSync, loadCheckpoint, loadCheckpointSync, encodeCheckpoint, decodeCheckpoint, CheckpointError } from './checkpoint';
 export type { Checkpoint, CheckpointParams, CheckpointErrorCode } from './checkpoint';
 export { hogwild } from './parallel/hogwild';
-export type { HogwildObjective, HogwildMode, HogwildRule, HogwildEpoch, HogwildOptions, HogwildResult, RatingTriples, SparseExamples, HeldOutRatings } from './parallel/hogwild';
+export type { HogwildObjective, HogwildMode, HogwildRule, HogwildEpoch, HogwildChunk, HogwildOptions, HogwildResult, RatingTriples, SparseExamples, HeldOutRatings } from './parallel/hogwild';
 export { hogwildWorkers } from './parallel/hogwild-workers';
 export { ArraysInUseError, ARRAYS_IN_USE } from './parallel/job-guard';
 export type { HogwildWorkerModel, HogwildWorkersOptions, HogwildWorkersEpoch } from './parallel/hogwild-workers';

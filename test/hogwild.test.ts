@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CsrMatrix } from '../lib/index';
+import { selectLabels, selectRows } from '../lib/data/matrix';
 import { splitData } from '../lib/data/split';
 import { generateRatings, generateSparse, splitRatings } from '../lib/data/generate';
 import { hogwild, type HogwildOptions } from '../lib/parallel/hogwild';
@@ -219,6 +220,102 @@ describe('hogwild() on matrix factorisation', () => {
       }
     }
     for (let i = 0; i < w.length; i++) expect(got.params[i]).toBeCloseTo(w[i]!, 6);
+  });
+});
+
+describe('hogwild() no-sharing ceiling and contention options', () => {
+  it("averages in 'private' mode what each thread learns alone from its half of the examples", async () => {
+    const { train } = await sparseProblem(2000, 600);
+    const n = train.y.length, mid = n >> 1;
+    const half = (from: number, to: number) => Uint32Array.from({ length: to - from }, (_, i) => from + i);
+    const common: HogwildOptions = { objective: 'logistic', shuffle: false, epochs: 1, lr: 0.3, data: train };
+    const alone = async (rows: Uint32Array) =>
+      (await hogwild({ ...common, data: { X: selectRows(train.X, rows), y: selectLabels(train.y, rows) }, mode: 'sequential' })).params;
+    const [a, b] = [await alone(half(0, mid)), await alone(half(mid, n))];
+    const both = await hogwild({ ...common, mode: 'private', threads: 2 });
+    expect(Array.from(both.params)).toEqual(Array.from(a, (v, j) => f((v + b[j]!) * 0.5)));
+    expect(both.history[0]!.updates).toBe(n);
+  });
+
+  it("trains matrix factorisation in 'private' mode too", async () => {
+    const all = await generateRatings({ users: 300, items: 100, ratings: 20_000, rank: 2, noise: 0.1, mean: 0, seed: 5, threads: 2 });
+    const r = await hogwild({ objective: 'mf', data: all, rank: 2, epochs: 6, lr: 0.05, l2: 0.01, mode: 'private', threads: 2, seed: 1 });
+    expect(r.history.at(-1)!.metric).toBeLessThan(r.history[0]!.metric);
+  });
+
+  it('with every feature buffered per thread, 2 threads reach the sequential run\'s test loss within 1%', async () => {
+    const { train, validation } = await sparseProblem();
+    const common: HogwildOptions = { objective: 'logistic', data: train, validation, epochs: 8, lr: 0.5, l2: 1e-3, seed: 4 };
+    const sequential = await hogwild({ ...common, mode: 'sequential' });
+    const buffered = await hogwild({ ...common, threads: 2, hotFeatures: train.X.cols, flushEvery: 256 });
+    const seqLoss = sequential.history.at(-1)!.valLoss, bufLoss = buffered.history.at(-1)!.valLoss;
+    expect(Math.abs(bufLoss - seqLoss) / seqLoss).toBeLessThan(0.01);
+  });
+
+  it('adds each thread\'s change of a buffered weight since its last flush to the shared weight', async () => {
+    // Squared loss, y = 1, lr 0.1, from 0. Thread 0 takes rows 0-1, thread 1 rows 2-3; feature 0 is in
+    // every row, feature 1 in row 0 only. With no flush inside the epoch each thread moves its copy of
+    // w_0 from 0 to 0.19 (0.1, then 0.1 + 0.1·0.9), and the merges add both changes: 0.38, where
+    // one thread alone would have reached 1 − 0.9⁴ = 0.3439. w_1 is written by thread 0 alone: 0.1.
+    const X: CsrMatrix = { indptr: Int32Array.of(0, 2, 3, 4, 5), indices: Int32Array.of(0, 1, 0, 0, 0), values: new Float32Array(5).fill(1), cols: 2 };
+    const y = new Float32Array(4).fill(1);
+    for (const hotFeatures of [1, 2]) { // feature 0 alone (a table of hot features), or every feature (a whole copy)
+      const r = await hogwild({ objective: 'squared', data: { X, y }, shuffle: false, epochs: 1, lr: 0.1, threads: 2, hotFeatures, flushEvery: 1000 });
+      expect(r.params[0], `hotFeatures ${hotFeatures}`).toBeCloseTo(0.38, 6);
+      expect(r.params[1], `hotFeatures ${hotFeatures}`).toBeCloseTo(0.1, 6);
+    }
+    const sequential = await hogwild({ objective: 'squared', data: { X, y }, shuffle: false, epochs: 1, lr: 0.1, mode: 'sequential' });
+    expect(sequential.params[0]).toBeCloseTo(0.3439, 6);
+  });
+
+  it('with lazyL2 applies the degree-scaled shrink that one float32 update per row rounds away', async () => {
+    // Every row holds feature 0 alone and is outside the hinge margin (w_0 = 2, y = 1), so each row
+    // only shrinks w_0 by the factor 1 − lr·mu/d = 1 − 2.5e-8: below float32's half-ulp at 2, so the
+    // eager update leaves w_0 at 2 for ever; the lazy factor (double) compounds to (1 − 2.5e-8)^d.
+    const rows = 20_000, lr = 0.5, mu = 1e-3;
+    const X: CsrMatrix = { indptr: Int32Array.from({ length: rows + 1 }, (_, i) => i), indices: new Int32Array(rows), values: new Float32Array(rows).fill(1), cols: 1 };
+    const data = { X, y: new Float32Array(rows).fill(1) };
+    const common: HogwildOptions = { objective: 'hinge', data, shuffle: false, epochs: 1, lr, l2: mu, decay: 0.9 };
+    const eager = await hogwild({ ...common, params: Float32Array.of(2), mode: 'sequential' });
+    const lazy = await hogwild({ ...common, params: Float32Array.of(2), threads: 1, lazyL2: true });
+    expect(eager.params[0]).toBe(2);
+    expect(lazy.params[0]).toBeCloseTo(2 * (1 - (lr * mu) / rows) ** rows, 6);
+  });
+
+  it('with lazyL2 on 2 threads reaches the sequential run\'s test loss within 1%', async () => {
+    const { train, validation } = await sparseProblem();
+    const common: HogwildOptions = { objective: 'hinge', data: train, validation, epochs: 8, lr: 0.5, l2: 1e-2, seed: 4 };
+    const sequential = await hogwild({ ...common, mode: 'sequential' });
+    const lazy = await hogwild({ ...common, threads: 2, lazyL2: true, hotFeatures: 64 });
+    const seqLoss = sequential.history.at(-1)!.valLoss, lazyLoss = lazy.history.at(-1)!.valLoss;
+    expect(Math.abs(lazyLoss - seqLoss) / seqLoss).toBeLessThan(0.01);
+  });
+
+  it('traces every chunk of every thread with its wall and CPU time when asked, and nothing otherwise', async () => {
+    const { train } = await sparseProblem(2000, 600);
+    const common: HogwildOptions = { objective: 'logistic', data: train, epochs: 2, threads: 2, chunk: 100, evaluate: false };
+    const traced = await hogwild({ ...common, trace: true });
+    for (const h of traced.history) {
+      const chunks = h.chunks!;
+      expect(chunks.reduce((s, c) => s + c.examples, 0)).toBe(h.updates);
+      expect(new Set(chunks.map((c) => c.thread))).toEqual(new Set([0, 1]));
+      expect(chunks.length).toBe(2 * Math.ceil(train.y.length / 2 / 100));
+      expect(chunks.every((c) => c.start >= 0 && c.end >= c.start && c.end <= h.seconds + 1e-6 && !(c.cpu < 0))).toBe(true);
+    }
+    expect((await hogwild(common)).history[0]!.chunks).toBeNull();
+  });
+
+  it('rejects contention options outside the sparse linear SGD loops, and bad values, naming them', async () => {
+    const X: CsrMatrix = sparseX();
+    const data = { X, y: Float32Array.of(1, -1) };
+    await expect(hogwild({ objective: 'logistic', data, lazyL2: true, rule: 'adagrad' })).rejects.toThrow(RangeError);
+    await expect(hogwild({ objective: 'logistic', data, hotFeatures: 4, rule: 'adagrad' })).rejects.toThrow(/hotFeatures/);
+    const ratings = { users: Int32Array.of(0), items: Int32Array.of(0), ratings: new Float32Array(1), userCount: 1, itemCount: 1 };
+    await expect(hogwild({ objective: 'mf', data: ratings, lazyL2: true })).rejects.toThrow(/lazyL2/);
+    await expect(hogwild({ objective: 'logistic', data, hotFeatures: -1 })).rejects.toThrow(/hotFeatures/);
+    await expect(hogwild({ objective: 'logistic', data, flushEvery: 0 })).rejects.toThrow(/flushEvery/);
+    await expect(hogwild({ objective: 'logistic', data, lazyL2: 1 as unknown as boolean })).rejects.toThrow(TypeError);
+    await expect(hogwild({ objective: 'logistic', data, trace: 'yes' as unknown as boolean })).rejects.toThrow(/trace/);
   });
 });
 

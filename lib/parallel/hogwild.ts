@@ -32,8 +32,14 @@ export type { HeldOutRatings, RatingTriples, SparseExamples } from './hogwild-ch
 
 /** The built-in objectives: sparse linear models and matrix factorisation. */
 export type HogwildObjective = 'logistic' | 'hinge' | 'squared' | 'mf';
-/** 'hogwild': no locks; 'locked': one mutex around each example's update (the paper's baseline); 'sequential': one thread, bit-reproducible. */
-export type HogwildMode = 'hogwild' | 'locked' | 'sequential';
+/**
+ * 'hogwild': no locks; 'locked': one mutex around each example's update (the paper's baseline);
+ * 'sequential': one thread, bit-reproducible; 'private': the no-sharing ceiling, each thread trains
+ * its own copy of the parameters (started from `params` every epoch) and `params` becomes their mean
+ * at the end of the epoch: the same work with no memory shared, i.e. the most that threads can give
+ * on the machine (and a one-shot parameter-averaging method in its own right).
+ */
+export type HogwildMode = 'hogwild' | 'locked' | 'sequential' | 'private';
 /** Plain SGD, or per-coordinate AdaGrad (accumulators shared and updated without locks, as GloVe does). */
 export type HogwildRule = 'sgd' | 'adagrad';
 
@@ -62,6 +68,26 @@ export interface HogwildEpoch {
   updatesPerSecond: number;
   /** Examples processed. */
   updates: number;
+  /** With the `trace` option: one record per chunk of examples of each thread; else null. */
+  chunks: HogwildChunk[] | null;
+}
+
+/**
+ * One chunk (`chunk` examples) of one thread's epoch. On a machine shared with other work it tells
+ * which stretches a thread ran without losing its core (cpu ≈ end − start) and whether the other
+ * threads ran at the same time, so the speed of threads running together can be measured even
+ * when whole epochs are disturbed.
+ */
+export interface HogwildChunk {
+  /** 0 for the calling thread. */
+  thread: number;
+  /** Wall-clock seconds since the epoch started, at the chunk's start and end. */
+  start: number;
+  end: number;
+  /** CPU seconds the thread got during the chunk (NaN where the platform has no per-thread clock). */
+  cpu: number;
+  /** Examples processed. */
+  examples: number;
 }
 
 /** Options of {@link hogwild}. */
@@ -112,7 +138,34 @@ export interface HogwildOptions {
   validation?: SparseExamples | HeldOutRatings;
   /** Compute the loss after every epoch. Default true. */
   evaluate?: boolean;
-  /** Examples between two checks of the abort flag. Default 1000. */
+  /**
+   * Sparse linear objectives, rule 'sgd', any mode but 'sequential': apply the degree-scaled L2
+   * shrink lazily. A row whose loss derivative is 0 (a hinge row outside the margin) then writes
+   * nothing to the shared weights: each thread keeps a private per-feature factor, reads w_j·f_j,
+   * and folds it into w_j at its next real update of j and at the end of the epoch. Other threads
+   * see a thread's pending shrinks of j only then (the staleness this adds). Default false.
+   */
+  lazyL2?: boolean;
+  /**
+   * Sparse linear objectives, rule 'sgd', any mode but 'sequential': the number H of most frequent
+   * features (by training rows) each thread keeps in a private buffer, adding its change to the
+   * shared weights every `flushEvery` examples (and at the end of the epoch). Other threads see its
+   * updates of those features up to `flushEvery` examples late: the staleness this adds. With H at
+   * least the number of features (e.g. `X.cols`) each thread works on a whole private copy merged
+   * every `flushEvery` examples: on the RCV1-like set this is what makes 2 threads ~1.8× faster
+   * than 1, where plain Hogwild! is slower than 1 thread (every row's weights are cache lines the
+   * other core keeps taking; see bench/results/hogwild.md). Default 0 (off).
+   */
+  hotFeatures?: number;
+  /**
+   * Examples a thread processes between two merges of its buffer. Each merge reads every buffered
+   * weight (the other thread's lines), so small values cost time: with every RCV1-like feature
+   * buffered, 1024 gives ~1.3×, 4096 ~1.8× on 2 threads. Default 4096.
+   */
+  flushEvery?: number;
+  /** Record each chunk's wall and CPU time in the epoch's `chunks`. Default false. */
+  trace?: boolean;
+  /** Examples between two checks of the abort flag (and per traced chunk). Default 1000. */
   chunk?: number;
   /** Stops within one chunk of examples; hogwild() then rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -131,8 +184,24 @@ export interface HogwildResult {
 
 const WHERE = 'hogwild';
 const OBJECTIVES: readonly HogwildObjective[] = ['logistic', 'hinge', 'squared', 'mf'];
-const MODES: readonly HogwildMode[] = ['hogwild', 'locked', 'sequential'];
+const MODES: readonly HogwildMode[] = ['hogwild', 'locked', 'sequential', 'private'];
 const RULES: readonly HogwildRule[] = ['sgd', 'adagrad'];
+
+/**
+ * The job this file sends: HogwildEpochJob plus the 'private' mode and the contention options that
+ * the native binding reads (native/binding/hogwild_bindings.cc) and addon-types.ts does not list yet.
+ */
+type EpochJob = Omit<HogwildEpochJob, 'mode'> & { mode: HogwildMode; lazyL2: boolean; hotFeatures: number; flushEvery: number; trace: boolean };
+
+/** The chunk records of a traced epoch: 5 numbers each (thread, start, end, cpu, examples). */
+function chunksOf(trace: Float64Array | undefined): HogwildChunk[] | null {
+  if (!trace) return null;
+  const out: HogwildChunk[] = [];
+  for (let k = 0; k + 4 < trace.length; k += 5) {
+    out.push({ thread: trace[k]!, start: trace[k + 1]!, end: trace[k + 2]!, cpu: trace[k + 3]!, examples: trace[k + 4]! });
+  }
+  return out;
+}
 
 /** The problem-specific half of a job, plus what the generic loop needs to know about it. */
 interface Problem {
@@ -223,6 +292,12 @@ async function runHogwild(options: HogwildOptions, guard: JobGuard): Promise<Hog
   const eps = checkNumber(WHERE, 'eps', options.eps ?? 1e-10, { min: 0 });
   const evaluate = checkBoolean(WHERE, 'evaluate', options.evaluate ?? true);
   const chunk = checkNumber(WHERE, 'chunk', options.chunk ?? 1000, { min: 1, max: 1e9, integer: true });
+  const trace = checkBoolean(WHERE, 'trace', options.trace ?? false);
+  const lazyL2 = checkBoolean(WHERE, 'lazyL2', options.lazyL2 ?? false);
+  const hotFeatures = checkNumber(WHERE, 'hotFeatures', options.hotFeatures ?? 0, { min: 0, max: 2 ** 24, integer: true });
+  const flushEvery = checkNumber(WHERE, 'flushEvery', options.flushEvery ?? 4096, { min: 1, max: 1e9, integer: true });
+  if ((lazyL2 || hotFeatures > 0) && (objective === 'mf' || rule !== 'sgd'))
+    throw new RangeError(`${WHERE}: lazyL2 and hotFeatures apply to the sparse linear objectives with rule 'sgd' only`);
   const signal = checkSignal(WHERE, options.signal);
   const onEpoch = checkCallback<NonNullable<HogwildOptions['onEpoch']>>(WHERE, 'onEpoch', options.onEpoch);
   const what = objective === 'mf' ? '(userCount + itemCount)·rank factors' : 'cols weights (+1 bias)';
@@ -240,23 +315,23 @@ async function runHogwild(options: HogwildOptions, guard: JobGuard): Promise<Hog
   signal?.throwIfAborted();
   guard.claim({ writes: { params, accumulators }, reads: { data: problem.fields, validation: problem.validation } });
 
-  const job: HogwildEpochJob = {
+  const job: EpochJob = {
     ...problem.fields,
     params, rule, accumulators, lr, eps, l2,
     inverseDegree: new Float32Array(problem.inverseDegrees),
     degreesReady: false,
     order: Uint32Array.from({ length: problem.examples }, (_, i) => i),
     rngState: shuffle ? seedState(seed) : null,
-    mode, threads, chunk, evaluate,
+    mode, threads, chunk, evaluate, lazyL2, hotFeatures, flushEvery, trace,
     validation: problem.validation,
   };
   const history: HogwildEpoch[] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {
     job.lr = lr * decay ** epoch;
-    const running = addon().hogwildEpochAsync(job);
+    const running = addon().hogwildEpochAsync(job as HogwildEpochJob);
     const stop = (): void => running.cancel();
     signal?.addEventListener('abort', stop, { once: true });
-    let r: HogwildEpochResult;
+    let r: HogwildEpochResult & { trace?: Float64Array };
     try {
       r = await running.promise;
     } finally {
@@ -267,6 +342,7 @@ async function runHogwild(options: HogwildOptions, guard: JobGuard): Promise<Hog
     const entry: HogwildEpoch = {
       epoch, loss: r.loss, metric: r.metric, valLoss: r.validationLoss, valMetric: r.validationMetric, lr: job.lr,
       seconds: r.seconds, cpuSeconds: r.cpuSeconds, updatesPerSecond: r.seconds > 0 ? r.examplesDone / r.seconds : 0, updates: r.examplesDone,
+      chunks: chunksOf(r.trace),
     };
     history.push(entry);
     await onEpoch?.(entry);

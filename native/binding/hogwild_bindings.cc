@@ -208,6 +208,22 @@ class HogwildEpochWorker : public Napi::AsyncWorker {
     out.Set("validationLoss", report_.validationLoss);
     out.Set("validationMetric", report_.validationMetric);
     out.Set("evaluationSeconds", report_.evaluationSeconds);
+    if (plan_.schedule.trace) {
+      // 5 numbers per chunk: thread, start, end, CPU seconds, examples.
+      size_t count = 0;
+      for (const auto& t : report_.outcome.traces) count += t.size();
+      Napi::Float64Array trace = Napi::Float64Array::New(env, 5 * count);
+      size_t k = 0;
+      for (size_t t = 0; t < report_.outcome.traces.size(); ++t)
+        for (const ChunkTrace& c : report_.outcome.traces[t]) {
+          trace[k++] = static_cast<double>(t);
+          trace[k++] = c.start;
+          trace[k++] = c.end;
+          trace[k++] = c.cpu;
+          trace[k++] = static_cast<double>(c.examples);
+        }
+      out.Set("trace", trace);
+    }
     deferred_.Resolve(out);
   }
 
@@ -226,7 +242,8 @@ HogwildMode readMode(Napi::Env env, const Napi::Object& job) {
   if (mode == "hogwild") return HogwildMode::Hogwild;
   if (mode == "locked") return HogwildMode::Locked;
   if (mode == "sequential") return HogwildMode::Sequential;
-  throwRange(env, "job.mode must be 'hogwild', 'locked' or 'sequential', got '" + mode + "'");
+  if (mode == "private") return HogwildMode::Private;
+  throwRange(env, "job.mode must be 'hogwild', 'locked', 'sequential' or 'private', got '" + mode + "'");
 }
 
 Ratings readRatings(Napi::Env env, const Napi::Object& o, const std::string& name, size_t users, size_t items) {
@@ -351,6 +368,12 @@ Napi::Value HogwildEpochAsync(const Napi::CallbackInfo& info) {
   plan.schedule.threads = static_cast<unsigned>(countField(env, job, "threads", "job", 1, 1024));
   plan.schedule.chunk = countField(env, job, "chunk", "job", 1, 1e9);
   plan.evaluate = boolField(env, job, "evaluate", "job");
+  if (!job.Get("trace").IsUndefined()) plan.schedule.trace = boolField(env, job, "trace", "job");
+  // Contention options of the linear loops (hogwild_linear.h); absent: off.
+  if (!job.Get("lazyL2").IsUndefined()) plan.linear.lazyL2 = boolField(env, job, "lazyL2", "job");
+  if (!job.Get("hotFeatures").IsUndefined())
+    plan.linear.hotFeatures = static_cast<uint32_t>(countField(env, job, "hotFeatures", "job", 0, 1 << 24));
+  if (!job.Get("flushEvery").IsUndefined()) plan.linear.flushEvery = countField(env, job, "flushEvery", "job", 1, 1e9);
   // Only threads that share the memory gain from skipping no-op stores (hogwild_shared.h).
   const bool shared = hogwildThreadCount(plan.schedule, plan.examples) > 1;
   plan.linear.step.skipUnchanged = shared;

@@ -49,6 +49,27 @@ inline double softmaxRow(double* s, size_t K, size_t label) {
   return loss;
 }
 
+// dℓ/dm of a binary or squared row into s[0], without the loss itself (the training loops need only
+// this): the same arithmetic as the *Row functions above, so the same bits, minus the log1p.
+inline void rowDerivative(const LinearObjective& o, double* s, double y) {
+  switch (o.loss) {
+    case LinearLoss::Squared: s[0] = s[0] - y; return;
+    case LinearLoss::Logistic: {
+      const double t = binarySign(y);
+      const double z = -t * s[0];
+      const double e = std::exp(-std::fabs(z));
+      s[0] = -t * (z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e));
+      return;
+    }
+    case LinearLoss::Hinge: {
+      const double t = binarySign(y);
+      s[0] = 1.0 - t * s[0] > 0 ? -t : 0.0;
+      return;
+    }
+    case LinearLoss::Softmax: break;  // several scores: use rowLoss
+  }
+}
+
 inline double rowLoss(const LinearObjective& o, double* s, double y) {
   switch (o.loss) {
     case LinearLoss::Squared: return squaredRow(s, y);

@@ -68,8 +68,9 @@ bool updateRating(const MfProblem& p, uint32_t i, std::string& error) {
 // triple and then the two factor rows it names are fetched a few ratings ahead (the rows in the
 // near stage already: they need no extra pass over the data to find).
 struct MfKernel {
-  const MfProblem& p;
+  MfProblem p;  // a copy: in 'private' mode each thread's points at its own factors
   bool update(uint32_t i, std::string& error) const { return updateRating(p, i, error); }
+  void finish() {}
   void prefetchFar(uint32_t i) const {
     prefetchLine(p.data.users + i);
     prefetchLine(p.data.items + i);
@@ -114,7 +115,29 @@ std::string inverseRatingDegrees(const Ratings& r, float* out) {
 }
 
 HogwildOutcome trainMfEpoch(const MfProblem& p, const uint32_t* order, size_t n, const HogwildSchedule& schedule) {
-  return runHogwildEpoch(order, n, p.data.count, schedule, MfKernel{p});
+  const unsigned T = hogwildThreadCount(schedule, n);
+  if (schedule.mode != HogwildMode::Private || T < 2)
+    return runHogwildEpoch(order, n, p.data.count, schedule, [&](unsigned) { return MfKernel{p}; });
+  // 'private': thread t trains its own copy of the factors (and accumulators); then their mean.
+  const size_t P = (p.data.userCount + p.data.itemCount) * p.rank;
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::vector<float>> copies(T), accs(T);
+  for (unsigned t = 0; t < T; ++t) {
+    copies[t].resize(P);
+    for (size_t i = 0; i < P; ++i) copies[t][i] = loadShared(p.factors + i);
+    if (p.step.acc) accs[t].assign(p.step.acc, p.step.acc + P);
+  }
+  HogwildOutcome out = runHogwildEpoch(order, n, p.data.count, schedule, [&](unsigned t) {
+    MfKernel k{p};
+    k.p.step.skipUnchanged = false;  // nothing shared: no store is worth skipping
+    k.p.factors = copies[t].data();
+    if (p.step.acc) k.p.step.acc = accs[t].data();
+    return k;
+  });
+  averageInto(copies, p.factors, P);
+  if (p.step.acc) averageInto(accs, p.step.acc, P);
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return out;
 }
 
 std::string evaluateMf(const MfProblem& p, const Ratings& r, unsigned T, const std::string& name, MfEvaluation& out) {

@@ -3,12 +3,20 @@
 // memory, with no lock ('hogwild'), with one mutex around each example's update (the paper's
 // 'locked' baseline), or on one thread ('sequential', deterministic for a given order).
 //
-// The objective is a Kernel with these const methods:
+// 'private' is the no-sharing ceiling: each thread updates its own copy of the parameters (same
+// work, no cache line ever shared) and the copies are averaged at the end of the epoch; the
+// objective sets that up, the driver runs it like 'hogwild'.
+//
+// The objective hands the driver makeKernel(t) -> a Kernel for thread t (its per-thread state: a
+// private parameter copy, a hot-feature buffer). Kernels are built on the calling thread, each on its
+// own cache lines (see Padded), and have these methods:
 //   bool update(uint32_t example, std::string& error)  applies one example; returns false (after
 //        writing a message naming the bad value) when the data it reads is out of range: every
 //        thread then stops at its next example and the epoch reports the first message.
 //   void prefetchFar(uint32_t example)   the example's index entries           (kFarAhead examples ahead)
 //   void prefetchNear(uint32_t example)  the data (and parameters) they point to  (kNearAhead ahead)
+//   void finish()   called after every thread has joined, in thread order, on the calling thread:
+//        folds per-thread state back into the shared parameters (deterministic, no race)
 // Examples come in shuffled order, so each one's data sits at a random place in a large array:
 // without the staged prefetch every update starts with a chain of dependent cache misses (index
 // entry, then the row it points to); with it they overlap the updates before it (1.5x on one
@@ -22,10 +30,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
+
+#include "hogwild_shared.h"
 
 #if defined(__linux__) || defined(__APPLE__)
 #include <time.h>
@@ -42,7 +54,7 @@ inline double threadCpuSeconds() {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
-enum class HogwildMode { Hogwild, Locked, Sequential };
+enum class HogwildMode { Hogwild, Locked, Sequential, Private };
 
 struct HogwildSchedule {
   HogwildMode mode = HogwildMode::Hogwild;
@@ -50,6 +62,16 @@ struct HogwildSchedule {
   // Examples a thread processes between two looks at the cancel flag: abort lands within one chunk.
   size_t chunk = 1000;
   const std::atomic<bool>* cancel = nullptr;
+  // Record a ChunkTrace per chunk (wall and CPU time): tells, on a machine shared with other work,
+  // which stretches each thread ran uninterrupted and whether the others ran at the same time.
+  bool trace = false;
+};
+
+// One chunk of one thread: wall-clock start and end (seconds since the epoch started), the CPU time
+// the thread got meanwhile, and the examples it processed.
+struct ChunkTrace {
+  double start = 0.0, end = 0.0, cpu = 0.0;
+  size_t examples = 0;
 };
 
 struct HogwildOutcome {
@@ -60,6 +82,7 @@ struct HogwildOutcome {
   double cpuSeconds = 0.0;
   bool cancelled = false;
   std::string error;  // non-empty: bad data stopped the epoch
+  std::vector<std::vector<ChunkTrace>> traces;  // per thread, when the schedule asked for them
 };
 
 // Threads actually used: one for 'sequential' (and for an empty epoch), else at most one per example.
@@ -110,27 +133,63 @@ inline void prefetchLineForWrite(const void* p) {
 #endif
 }
 
+// A value alone on its cache lines (alignas rounds the size up to whole lines too): per-thread state
+// written in the hot loop must not share a line with another thread's, or every write takes the line
+// away from the other core (false sharing). Allocated with new, which honours the alignment (C++17).
+template <class T>
+struct alignas(64) Padded {
+  T value;
+  template <class... A>
+  explicit Padded(A&&... a) : value(std::forward<A>(a)...) {}
+};
+
 // One epoch over order[0, n): every order[i] must be < exampleCount (checked; JS owns the array).
-template <class Kernel>
+// Per-thread results (errors, CPU time, examples done) stay in the thread's own padded slot until
+// the join: nothing but the parameters is written by two threads during the epoch.
+template <class MakeKernel>
 HogwildOutcome runHogwildEpoch(const uint32_t* order, size_t n, size_t exampleCount, const HogwildSchedule& s,
-                               const Kernel& kernel) {
+                               const MakeKernel& makeKernel) {
   const unsigned T = hogwildThreadCount(s, n);
+  using Kernel = decltype(makeKernel(0u));
+  struct Slot {
+    Kernel kernel;
+    std::string error;
+    double cpu = 0.0;
+    size_t done = 0;
+    std::vector<ChunkTrace> trace;
+    explicit Slot(Kernel&& k) : kernel(std::move(k)) {}
+  };
+  std::vector<std::unique_ptr<Padded<Slot>>> slots;
+  slots.reserve(T);
+  for (unsigned t = 0; t < T; ++t) slots.emplace_back(new Padded<Slot>(makeKernel(t)));
+  const size_t chunkSize = std::max<size_t>(1, s.chunk);
+  if (s.trace)
+    for (unsigned t = 0; t < T; ++t) slots[t]->value.trace.reserve((n / T) / chunkSize + 2);
+  const auto started = std::chrono::steady_clock::now();
+  auto sinceStart = [&started] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
   const bool locked = s.mode == HogwildMode::Locked;
-  const size_t chunk = std::max<size_t>(1, s.chunk);
-  std::atomic<bool> stop{false};
-  std::atomic<size_t> done{0};
-  std::mutex exampleLock;  // 'locked' only
-  std::vector<std::string> errors(T);
-  std::vector<double> cpu(T, 0.0);
+  const size_t chunk = chunkSize;
+  alignas(64) std::atomic<bool> stop{false};  // written once, on bad data
+  alignas(64) std::mutex exampleLock;         // 'locked' only
 
   auto work = [&](unsigned t) {
     const double cpuStart = threadCpuSeconds();
     const size_t begin = n * t / T, end = n * (t + 1) / T;
     size_t i = begin;
-    std::string& error = errors[t];
+    Slot& slot = slots[t]->value;
+    Kernel& kernel = slot.kernel;
+    std::string& error = slot.error;
     while (i < end) {
       if (stop.load(std::memory_order_relaxed) || (s.cancel && s.cancel->load(std::memory_order_relaxed))) break;
       const size_t stopAt = std::min(end, i + chunk);
+      ChunkTrace record;
+      if (s.trace) {
+        record.start = sinceStart();
+        record.cpu = threadCpuSeconds();
+        record.examples = i;
+      }
       bool failed = false;
       for (; i < stopAt; ++i) {
         const uint32_t e = order[i];
@@ -154,28 +213,44 @@ HogwildOutcome runHogwildEpoch(const uint32_t* order, size_t n, size_t exampleCo
           break;
         }
       }
+      if (s.trace) {
+        record.end = sinceStart();
+        record.cpu = threadCpuSeconds() - record.cpu;
+        record.examples = i - record.examples;
+        slot.trace.push_back(record);
+      }
       if (failed) {
         stop.store(true, std::memory_order_relaxed);
         break;
       }
     }
-    done.fetch_add(i - begin, std::memory_order_relaxed);
-    cpu[t] = threadCpuSeconds() - cpuStart;
+    slot.done = i - begin;
+    slot.cpu = threadCpuSeconds() - cpuStart;
   };
 
-  const auto started = std::chrono::steady_clock::now();
   runOnThreads(T, work);
+  for (auto& slot : slots) slot->value.kernel.finish();
   HogwildOutcome out;
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  out.examplesDone = done.load();
-  for (double c : cpu) out.cpuSeconds += c;
-  for (const auto& e : errors)
-    if (!e.empty()) {
-      out.error = e;
-      break;
-    }
+  for (auto& slot : slots) {
+    out.examplesDone += slot->value.done;
+    out.cpuSeconds += slot->value.cpu;
+    if (out.error.empty() && !slot->value.error.empty()) out.error = slot->value.error;
+    if (s.trace) out.traces.push_back(std::move(slot->value.trace));
+  }
   out.cancelled = out.error.empty() && out.examplesDone < n;
   return out;
+}
+
+// out[i] = mean over the copies of copy[i], i < n ('private' mode's end of epoch; relaxed stores,
+// since JS may be reading out).
+inline void averageInto(const std::vector<std::vector<float>>& copies, float* out, size_t n) {
+  const double inv = 1.0 / static_cast<double>(copies.size());
+  for (size_t i = 0; i < n; ++i) {
+    double sum = 0.0;
+    for (const auto& c : copies) sum += static_cast<double>(c[i]);
+    storeShared(out + i, static_cast<float>(sum * inv));
+  }
 }
 
 // Sums per-range partial results over [0, n) with T threads, combined in range order so that a

@@ -1,5 +1,7 @@
 #include "hogwild_linear.h"
 
+#include <algorithm>
+#include <chrono>
 #include <vector>
 
 #include "../objectives/losses.h"
@@ -55,59 +57,243 @@ inline bool margin(const SparseLinearProblem& p, const Features& X, size_t r, co
   return true;
 }
 
-bool updateRow(const SparseLinearProblem& p, uint32_t r, std::string& error) {
-  const Features& X = p.X;
-  double s = 0.0;
-  int32_t begin = 0, end = 0;
-  if (!margin(p, X, r, kTrainName, s, begin, end, error)) return false;
-  rowLoss(p.objective, &s, static_cast<double>(p.y[r]));  // s becomes dℓ/dm
-  const float d = static_cast<float>(s);
-  const float mu = static_cast<float>(p.l2);
-  // A hinge row outside the margin has d = 0: with no L2 there is nothing to write.
-  if (d == 0.0f && mu == 0.0f) return true;
-  // The bounds checked in margin() still hold (they are locals); each index is read and checked
-  // again, since JS may have changed the array in between.
-  const int32_t* indices = X.indices;
-  const float* values = X.values;
-  const float* inverseDegree = p.inverseDegree;
-  const uint32_t cols = static_cast<uint32_t>(X.cols);
-  float scratch;  // where updates that change nothing are stored (see SharedStep)
-  for (int32_t q = begin; q < end; ++q) {
-    const int32_t j = indices[q];
-    if (static_cast<uint32_t>(j) >= cols) return badColumn(X, q, j, kTrainName, error);
-    p.step.apply(p.w, static_cast<size_t>(j), d * values[q], mu * inverseDegree[j], scratch);
-  }
-  if (p.objective.bias) p.step.apply(p.w, X.cols, d, 0.0f, scratch);
-  return true;
+// A thread's array of n values that shares no cache line with any other allocation (the other
+// thread's buffers come from the same heap): 64 bytes of slack on each side.
+template <class T>
+class PrivateArray {
+ public:
+  PrivateArray() = default;
+  PrivateArray(size_t n, T fill) : storage_(n + 2 * kPad, fill) {}
+  T* data() { return storage_.empty() ? nullptr : storage_.data() + kPad; }
+
+ private:
+  static constexpr size_t kPad = 64 / sizeof(T) + 1;
+  std::vector<T> storage_;
+};
+
+// The features in the most training rows, most popular first, at most H of them.
+std::vector<uint32_t> hottestFeatures(const float* inverseDegree, size_t cols, uint32_t H) {
+  std::vector<uint32_t> ids;
+  for (size_t j = 0; j < cols; ++j)
+    if (inverseDegree[j] > 0.0f) ids.push_back(static_cast<uint32_t>(j));
+  const size_t keep = std::min<size_t>(H, ids.size());
+  std::partial_sort(ids.begin(), ids.begin() + keep, ids.end(), [&](uint32_t a, uint32_t b) {
+    return inverseDegree[a] < inverseDegree[b] || (inverseDegree[a] == inverseDegree[b] && a < b);
+  });
+  ids.resize(keep);
+  return ids;
 }
 
-// The Kernel runHogwildEpoch drives (hogwild.h).
-struct LinearKernel {
-  const SparseLinearProblem& p;
-  bool update(uint32_t r, std::string& error) const { return updateRow(p, r, error); }
+// The hot-feature table every thread reads (never written during the epoch).
+struct HotTable {
+  std::vector<uint32_t> featureOf;  // slot -> feature
+  std::vector<uint32_t> slotOf;     // feature -> slot, or H (the dummy slot) when not hot
+  bool everyFeature = false;        // every feature some row has is hot: whole private copies
+  uint32_t size() const { return static_cast<uint32_t>(featureOf.size()); }
+};
+
+// One thread's view of the problem: where it reads and writes w (the shared weights, or its
+// private copy in mode 'private'), and its own lazy-L2 factors and hot-feature buffer.
+class LinearKernel {
+ public:
+  LinearKernel(const SparseLinearProblem& p, float* w, float* acc, const HotTable* hot)
+      : p_(p), shared_(w), w_(w), step_(p.step), hot_(hot && hot->size() ? hot : nullptr) {
+    step_.acc = acc;
+    if (p.lazyL2) factor_ = PrivateArray<double>(p.X.cols, 1.0);
+    if (hot_ && hot_->everyFeature) {
+      // Every feature is hot: the buffer is a whole private copy of w (bias included), indexed like
+      // w, so the loop runs exactly as on shared memory with no per-nonzero indirection.
+      const size_t P = parameters();
+      local_ = PrivateArray<float>(P, 0.0f);
+      base_ = PrivateArray<float>(P, 0.0f);
+      w_ = local_.data();
+      step_.skipUnchanged = false;  // nothing to keep for another thread: w_ is ours alone
+      reload();
+      hot_ = nullptr;
+      whole_ = true;
+    } else if (hot_) {
+      const uint32_t H = hot_->size();
+      local_ = PrivateArray<float>(H + 1, 0.0f);
+      base_ = PrivateArray<float>(H, 0.0f);
+      reload();
+    }
+  }
+
+  bool update(uint32_t r, std::string& error) {
+    bool ok;
+    if (hot_)
+      ok = p_.lazyL2 ? updateRow<true, true>(r, error) : updateRow<true, false>(r, error);
+    else
+      ok = p_.lazyL2 ? updateRow<false, true>(r, error) : updateRow<false, false>(r, error);
+    if ((hot_ || whole_) && ++sinceFlush_ >= p_.flushEvery) flush();
+    return ok;
+  }
+
   void prefetchFar(uint32_t r) const {
-    prefetchLine(p.X.indptr + r);
-    prefetchLine(p.y + r);
+    prefetchLine(p_.X.indptr + r);
+    prefetchLine(p_.y + r);
   }
-  // Bounds are checked only so that no address is formed outside the arrays; update() checks them
-  // again for real.
-  bool bounds(uint32_t r, int32_t& begin, int32_t& end) const {
-    begin = p.X.indptr[r];
-    end = p.X.indptr[r + 1];
-    return begin >= 0 && end >= begin && static_cast<size_t>(end) <= p.X.nnz;
-  }
-  // The row's indices and values: a few lines each.
+  // The row's indices and values: a few lines each. Bounds are checked only so that no address is
+  // formed outside the arrays; update() checks them again for real.
   void prefetchNear(uint32_t r) const {
-    int32_t begin = 0, end = 0;
-    if (!bounds(r, begin, end) || end == begin) return;
+    const int32_t begin = p_.X.indptr[r], end = p_.X.indptr[r + 1];
+    if (!(begin >= 0 && end > begin && static_cast<size_t>(end) <= p_.X.nnz)) return;
     constexpr int32_t perLine = 64 / sizeof(int32_t);
     for (int32_t q = begin; q < end; q += perLine) {
-      prefetchLine(p.X.indices + q);
-      prefetchLine(p.X.values + q);
+      prefetchLine(p_.X.indices + q);
+      prefetchLine(p_.X.values + q);
     }
-    prefetchLine(p.X.indices + end - 1);  // a row that starts mid-line ends on one more
-    prefetchLine(p.X.values + end - 1);
+    prefetchLine(p_.X.indices + end - 1);  // a row that starts mid-line ends on one more
+    prefetchLine(p_.X.values + end - 1);
   }
+
+  // After the join (one thread at a time): the buffered changes and pending shrinks into w.
+  void finish() {
+    double* f = factor_.data();
+    if (f && !hot_)  // pending shrinks into w_ (a whole private copy: before its last flush)
+      for (size_t j = 0; j < p_.X.cols; ++j)
+        if (f[j] != 1.0) {
+          storeShared(w_ + j, static_cast<float>(static_cast<double>(loadShared(w_ + j)) * f[j]));
+          f[j] = 1.0;
+        }
+    if (hot_ || whole_) flush();
+    if (f && hot_)
+      for (size_t j = 0; j < p_.X.cols; ++j)
+        if (f[j] != 1.0) storeShared(w_ + j, static_cast<float>(static_cast<double>(loadShared(w_ + j)) * f[j]));
+  }
+
+ private:
+  // Where feature j's weight lives for this thread: its hot buffer slot or w. A select, not a
+  // branch: whether a nonzero's feature is hot has no pattern a predictor could learn.
+  template <bool Hot>
+  float* at(uint32_t j) {
+    if (!Hot) return w_ + j;
+    const uint32_t slot = hot_->slotOf[j];
+    return selectTarget(slot < hot_->size(), local_.data() + slot, w_ + j);
+  }
+
+  template <bool Hot, bool Lazy>
+  bool updateRow(uint32_t r, std::string& error) {
+    const Features& X = p_.X;
+    int32_t begin = 0, end = 0;
+    if (!rowBounds(X, r, kTrainName, begin, end, error)) return false;
+    const int32_t* indices = X.indices;
+    const float* values = X.values;
+    const uint32_t cols = static_cast<uint32_t>(X.cols);
+    double* f = factor_.data();
+    double s = p_.objective.bias ? static_cast<double>(loadShared(w_ + cols)) : 0.0;
+    for (int32_t q = begin; q < end; ++q) {
+      const int32_t j = indices[q];
+      if (static_cast<uint32_t>(j) >= cols) return badColumn(X, q, j, kTrainName, error);
+      double x = static_cast<double>(loadShared(at<Hot>(static_cast<uint32_t>(j))));
+      if (Lazy) x *= f[j];
+      s += static_cast<double>(values[q]) * x;
+    }
+    rowDerivative(p_.objective, &s, static_cast<double>(p_.y[r]));  // s becomes dℓ/dm
+    const float d = static_cast<float>(s);
+    const float mu = static_cast<float>(p_.l2);
+    // A hinge row outside the margin has d = 0: with no L2 there is nothing to write.
+    if (d == 0.0f && mu == 0.0f) return true;
+    // The bounds checked above still hold (they are locals); each index is read and checked again,
+    // since JS may have changed the array in between.
+    const float* inverseDegree = p_.inverseDegree;
+    if (Lazy && d == 0.0f) {  // shrink only: the thread's own factors, nothing shared
+      const double lr = static_cast<double>(step_.lr);
+      for (int32_t q = begin; q < end; ++q) {
+        const int32_t j = indices[q];
+        if (static_cast<uint32_t>(j) >= cols) return badColumn(X, q, j, kTrainName, error);
+        f[j] *= 1.0 - lr * static_cast<double>(mu * inverseDegree[j]);
+      }
+      return true;
+    }
+    float scratch;  // where updates that change nothing are stored (see SharedStep)
+    for (int32_t q = begin; q < end; ++q) {
+      const int32_t j = indices[q];
+      if (static_cast<uint32_t>(j) >= cols) return badColumn(X, q, j, kTrainName, error);
+      float* target = at<Hot>(static_cast<uint32_t>(j));
+      if (Lazy) {
+        // The eager update of w_j·f_j, then f_j = 1 (same arithmetic as SharedStep's sgd).
+        const float raw = loadShared(target);
+        const float wi = static_cast<float>(static_cast<double>(raw) * f[j]);
+        f[j] = 1.0;
+        const float next = wi - step_.lr * (d * values[q] + mu * inverseDegree[j] * wi);
+        storeShared(step_.skipUnchanged ? selectTarget(bitsDiffer(next, raw), target, &scratch) : target, next);
+      } else if (Hot) {  // sgd only (acc is null), so the index into the accumulators is unused
+        step_.apply(target, 0, d * values[q], mu * inverseDegree[j], scratch);
+      } else {
+        step_.apply(w_, static_cast<size_t>(j), d * values[q], mu * inverseDegree[j], scratch);
+      }
+    }
+    if (p_.objective.bias) step_.apply(w_, X.cols, d, 0.0f, scratch);
+    return true;
+  }
+
+  size_t parameters() const { return p_.X.cols + (p_.objective.bias ? 1 : 0); }
+
+  // Adds this thread's change of each hot weight since the last reload to w, then reloads.
+  void flush() {
+    sinceFlush_ = 0;
+    if (whole_) {
+      float* local = local_.data();
+      float* base = base_.data();
+      const float* inverseDegree = p_.inverseDegree;
+      const size_t cols = p_.X.cols, P = parameters();
+      // The other thread has written most of these lines since our last flush: ask for them (with
+      // intent to write) well ahead, so that the transfers between cores overlap.
+      constexpr size_t kAhead = 16 * 16;  // 16 lines
+      for (size_t i = 0; i < P; ++i) {
+        if (i % 16 == 0 && i + kAhead < P) prefetchLineForWrite(shared_ + i + kAhead);
+        if (i < cols && inverseDegree[i] == 0.0f) continue;  // no row has it: never changes
+        float fresh = loadShared(shared_ + i);
+        if (local[i] != base[i]) {
+          fresh += local[i] - base[i];
+          storeShared(shared_ + i, fresh);
+        }
+        local[i] = base[i] = fresh;
+      }
+      return;
+    }
+    float* local = local_.data();
+    float* base = base_.data();
+    double* f = factor_.data();
+    const uint32_t H = hot_->size();
+    for (uint32_t slot = 0; slot < H; ++slot) {
+      const uint32_t j = hot_->featureOf[slot];
+      float mine = local[slot];
+      if (f && f[j] != 1.0) {
+        mine = static_cast<float>(static_cast<double>(mine) * f[j]);
+        f[j] = 1.0;
+      }
+      float fresh = loadShared(shared_ + j);
+      if (mine != base[slot]) {
+        fresh += mine - base[slot];
+        storeShared(shared_ + j, fresh);
+      }
+      local[slot] = base[slot] = fresh;
+    }
+  }
+
+  void reload() {
+    float* local = local_.data();
+    float* base = base_.data();
+    if (hot_->everyFeature) {
+      for (size_t i = 0; i < parameters(); ++i) local[i] = base[i] = loadShared(shared_ + i);
+      return;
+    }
+    for (uint32_t slot = 0; slot < hot_->size(); ++slot)
+      local[slot] = base[slot] = loadShared(shared_ + hot_->featureOf[slot]);
+  }
+
+  const SparseLinearProblem& p_;
+  float* shared_;  // the weights this thread merges into: shared memory, or its 'private' copy
+  float* w_;       // where the loop reads and writes: shared_, or the whole private buffer
+  bool whole_ = false;
+  SharedStep step_;
+  const HotTable* hot_;
+  PrivateArray<double> factor_;  // lazyL2: pending shrink of each feature
+  PrivateArray<float> local_;    // hot buffer (H slots, then the dummy slot)
+  PrivateArray<float> base_;     // the values copied in at the last reload
+  size_t sinceFlush_ = 0;
 };
 
 }  // namespace
@@ -133,7 +319,42 @@ std::string inverseFeatureDegrees(const Features& X, float* out) {
 
 HogwildOutcome trainLinearEpoch(const SparseLinearProblem& p, const uint32_t* order, size_t n,
                                 const HogwildSchedule& schedule) {
-  return runHogwildEpoch(order, n, p.X.rows, schedule, LinearKernel{p});
+  const unsigned T = hogwildThreadCount(schedule, n);
+  // Hot buffer and lazy L2: plain SGD only, never in 'sequential' (it stays the plain loop).
+  SparseLinearProblem q = p;
+  const bool tuned = schedule.mode != HogwildMode::Sequential && !p.step.acc;
+  q.lazyL2 = tuned && p.lazyL2 && p.l2 > 0.0;
+  q.flushEvery = std::max<size_t>(1, p.flushEvery);
+  HotTable hot;
+  if (tuned && p.hotFeatures > 0) {
+    hot.featureOf = hottestFeatures(p.inverseDegree, p.X.cols, p.hotFeatures);
+    hot.slotOf.assign(p.X.cols, hot.size());
+    for (uint32_t slot = 0; slot < hot.size(); ++slot) hot.slotOf[hot.featureOf[slot]] = slot;
+    size_t touched = 0;
+    for (size_t j = 0; j < p.X.cols; ++j) touched += p.inverseDegree[j] > 0.0f ? 1 : 0;
+    hot.everyFeature = hot.size() >= touched;
+  }
+  if (schedule.mode != HogwildMode::Private || T < 2)
+    return runHogwildEpoch(order, n, p.X.rows, schedule,
+                           [&](unsigned) { return LinearKernel(q, p.w, p.step.acc, &hot); });
+  // 'private': thread t trains copies[t] (and its accumulators); w becomes their mean. Nothing is
+  // shared, so no store is worth skipping (the check costs ~15% on its own).
+  q.step.skipUnchanged = false;
+  const size_t P = p.X.cols + (p.objective.bias ? 1 : 0);
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::vector<float>> copies(T), accs(T);
+  for (unsigned t = 0; t < T; ++t) {
+    copies[t].resize(P);
+    for (size_t i = 0; i < P; ++i) copies[t][i] = loadShared(p.w + i);
+    if (p.step.acc) accs[t].assign(p.step.acc, p.step.acc + P);
+  }
+  HogwildOutcome out = runHogwildEpoch(order, n, p.X.rows, schedule, [&](unsigned t) {
+    return LinearKernel(q, copies[t].data(), p.step.acc ? accs[t].data() : nullptr, &hot);
+  });
+  averageInto(copies, p.w, P);
+  if (p.step.acc) averageInto(accs, p.step.acc, P);
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return out;
 }
 
 std::string evaluateLinear(const SparseLinearProblem& p, const Features& X, const float* y, unsigned T,

@@ -10,6 +10,21 @@
 //   (1/n) Σ_r ℓ(m_r, y_r) + μ/(2n) Σ_{j: d_j > 0} w_j²
 // (features no row contains are never touched, so they are left out of the penalty).
 // With rule adagrad the same g = d v_j + μ w_j / d_j feeds a per-coordinate accumulator.
+//
+// Two options cut the cache-line traffic between threads (plain SGD, several threads; off in
+// 'sequential', which stays bit-for-bit the plain loop). Both only change when another thread sees
+// an update, never the update itself:
+// - lazyL2: a row whose loss derivative is 0 (a hinge row outside the margin) only shrinks its
+//   weights, w_j ← w_j (1 − γμ/d_j). Instead of writing every one of them to shared memory, each
+//   thread multiplies a private factor f_j (double) and reads w_j·f_j; the factor is folded into
+//   w_j at the thread's next real update of j (write w_j·f_j·(1 − γμ/d_j) − γ d v_j, f_j = 1) and
+//   at the end of the epoch. Staleness: another thread misses this thread's pending shrinks of j
+//   until then. Side effect: the shrink of popular features (γμ/d_j below float32's half-ulp) is
+//   no longer rounded away as it is when applied one row at a time.
+// - hotFeatures H, flushEvery k: the H features in the most training rows live in a per-thread
+//   buffer (w_j copied in at the start and after every flush); the thread's updates of them stay
+//   private, and every k examples it adds its change (buffer − value copied in) to the shared w_j
+//   and reloads. Staleness: up to k examples of each thread's updates to those H features.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -29,6 +44,9 @@ struct SparseLinearProblem {
   const float* inverseDegree = nullptr;  // cols: 1/d_j, 0 where d_j = 0
   double l2 = 0.0;                       // μ
   SharedStep step;
+  bool lazyL2 = false;       // see above; plain SGD only
+  uint32_t hotFeatures = 0;  // H (0: off); plain SGD only
+  size_t flushEvery = 4096;  // k
 };
 
 struct LinearEvaluation {
@@ -47,7 +65,8 @@ struct LinearEvaluation {
 // the way. Returns an error message naming the bad value, or "".
 std::string inverseFeatureDegrees(const Features& X, float* out);
 
-// One epoch of updates over order[0, n).
+// One epoch of updates over order[0, n). Mode 'private': each thread trains its own copy of w (and
+// of the accumulators), started from w; w becomes their mean at the end of the epoch.
 HogwildOutcome trainLinearEpoch(const SparseLinearProblem& p, const uint32_t* order, size_t n,
                                 const HogwildSchedule& schedule);
 
