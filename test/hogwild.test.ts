@@ -64,6 +64,22 @@ describe('hogwild() on sparse linear models', () => {
     expect(Array.from(a.params)).not.toEqual(Array.from(c.params));
   });
 
+  it('gives the same model on one thread from the plain-memory loop as from the relaxed-atomic one', async () => {
+    // 'sequential' and 1-thread 'hogwild' run the plain-memory instantiation of the loop; 'locked'
+    // keeps the atomic one even on one thread. Same operations in the same order: the same floats.
+    const { train } = await sparseProblem(2000, 800);
+    for (const rule of ['sgd', 'adagrad'] as const) {
+      const common: HogwildOptions = { objective: 'logistic', data: train, bias: true, rule, epochs: 3, lr: 0.3, l2: 1e-2, seed: 5, evaluate: false };
+      const atomic = await hogwild({ ...common, mode: 'locked', threads: 1 });
+      const plain = await hogwild({ ...common, mode: 'sequential' });
+      const plainHogwild = await hogwild({ ...common, mode: 'hogwild', threads: 1 });
+      expect(atomic.params.some((w) => Math.abs(w) > 0.05)).toBe(true); // it trained
+      expect(Array.from(plain.params)).toEqual(Array.from(atomic.params));
+      expect(Array.from(plainHogwild.params)).toEqual(Array.from(atomic.params));
+      if (rule === 'adagrad') expect(Array.from(plain.accumulators!)).toEqual(Array.from(atomic.accumulators!));
+    }
+  });
+
   it('gives the sequential result bit for bit when its two threads touch disjoint features', async () => {
     // Rows of the first half use only the first half of the features, and so on: without shuffling,
     // thread 0 takes the first half of the rows and thread 1 the second, so nothing they write

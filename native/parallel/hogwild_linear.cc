@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <type_traits>
 #include <vector>
 
 #include "../objectives/losses.h"
@@ -96,7 +97,9 @@ struct HotTable {
 // private copy in mode 'private'), and its own lazy-L2 factors and hot-feature buffer.
 class LinearKernel {
  public:
-  LinearKernel(const SparseLinearProblem& p, float* w, float* acc, const HotTable* hot)
+  // alone: this kernel's thread is the only one that writes w (one thread, or its private copy),
+  // so the plain-memory loop may run when nothing else (hot buffer, lazy L2) is on.
+  LinearKernel(const SparseLinearProblem& p, float* w, float* acc, const HotTable* hot, bool alone = false)
       : p_(p), shared_(w), w_(w), step_(p.step), hot_(hot && hot->size() ? hot : nullptr) {
     step_.acc = acc;
     if (p.lazyL2) factor_ = PrivateArray<double>(p.X.cols, 1.0);
@@ -117,9 +120,12 @@ class LinearKernel {
       base_ = PrivateArray<float>(H, 0.0f);
       reload();
     }
+    plain_ = alone && !hot_ && !whole_ && !p.lazyL2;
+    if (plain_) step_.skipUnchanged = false;  // no other writer whose update a store could overwrite
   }
 
   bool update(uint32_t r, std::string& error) {
+    if (plain_) return updateRow<false, false, PlainAccess>(r, error);
     bool ok;
     if (hot_)
       ok = p_.lazyL2 ? updateRow<true, true>(r, error) : updateRow<true, false>(r, error);
@@ -172,7 +178,11 @@ class LinearKernel {
     return selectTarget(slot < hot_->size(), local_.data() + slot, w_ + j);
   }
 
-  template <bool Hot, bool Lazy>
+  // Access: SharedAccess (relaxed atomics, several writers) or PlainAccess (this thread alone). The
+  // arithmetic is the same, operation for operation, so both give the same bits; plain memory only
+  // lets the compiler keep the row's pointers and scalars in registers instead of reloading them
+  // after every store (a store through a float* might otherwise have changed them).
+  template <bool Hot, bool Lazy, class Access = SharedAccess>
   bool updateRow(uint32_t r, std::string& error) {
     const Features& X = p_.X;
     int32_t begin = 0, end = 0;
@@ -180,15 +190,26 @@ class LinearKernel {
     const int32_t* indices = X.indices;
     const float* values = X.values;
     const uint32_t cols = static_cast<uint32_t>(X.cols);
+    float* const w = w_;
     double* f = factor_.data();
-    double s = p_.objective.bias ? static_cast<double>(loadShared(w_ + cols)) : 0.0;
-    for (int32_t q = begin; q < end; ++q) {
+    // The margin in four partial sums (nonzeros q ≡ 0, 1, 2, 3 mod 4 from the row's start): one
+    // running sum makes every nonzero wait for the previous add (4 cycles), four overlap them.
+    auto term = [&](int32_t q, double& sum) {
       const int32_t j = indices[q];
       if (static_cast<uint32_t>(j) >= cols) return badColumn(X, q, j, kTrainName, error);
-      double x = static_cast<double>(loadShared(at<Hot>(static_cast<uint32_t>(j))));
+      double x = static_cast<double>(Access::load(Hot ? at<Hot>(static_cast<uint32_t>(j)) : w + j));
       if (Lazy) x *= f[j];
-      s += static_cast<double>(values[q]) * x;
-    }
+      sum += static_cast<double>(values[q]) * x;
+      return true;
+    };
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    int32_t q = begin;
+    for (; q + 4 <= end; q += 4)
+      if (!term(q, s0) || !term(q + 1, s1) || !term(q + 2, s2) || !term(q + 3, s3)) return false;
+    for (; q < end; ++q)
+      if (!term(q, s0)) return false;
+    double s = (s0 + s1) + (s2 + s3);
+    if (p_.objective.bias) s += static_cast<double>(Access::load(w + cols));
     rowDerivative(p_.objective, &s, static_cast<double>(p_.y[r]));  // s becomes dℓ/dm
     const float d = static_cast<float>(s);
     const float mu = static_cast<float>(p_.l2);
@@ -197,8 +218,9 @@ class LinearKernel {
     // The bounds checked above still hold (they are locals); each index is read and checked again,
     // since JS may have changed the array in between.
     const float* inverseDegree = p_.inverseDegree;
+    const SharedStep step = step_;  // a local: its fields stay in registers across the stores
     if (Lazy && d == 0.0f) {  // shrink only: the thread's own factors, nothing shared
-      const double lr = static_cast<double>(step_.lr);
+      const double lr = static_cast<double>(step.lr);
       for (int32_t q = begin; q < end; ++q) {
         const int32_t j = indices[q];
         if (static_cast<uint32_t>(j) >= cols) return badColumn(X, q, j, kTrainName, error);
@@ -210,21 +232,25 @@ class LinearKernel {
     for (int32_t q = begin; q < end; ++q) {
       const int32_t j = indices[q];
       if (static_cast<uint32_t>(j) >= cols) return badColumn(X, q, j, kTrainName, error);
-      float* target = at<Hot>(static_cast<uint32_t>(j));
       if (Lazy) {
         // The eager update of w_j·f_j, then f_j = 1 (same arithmetic as SharedStep's sgd).
-        const float raw = loadShared(target);
+        float* target = at<Hot>(static_cast<uint32_t>(j));
+        const float raw = Access::load(target);
         const float wi = static_cast<float>(static_cast<double>(raw) * f[j]);
         f[j] = 1.0;
-        const float next = wi - step_.lr * (d * values[q] + mu * inverseDegree[j] * wi);
-        storeShared(step_.skipUnchanged ? selectTarget(bitsDiffer(next, raw), target, &scratch) : target, next);
+        const float next = wi - step.lr * (d * values[q] + mu * inverseDegree[j] * wi);
+        Access::store(step.skipUnchanged ? selectTarget(bitsDiffer(next, raw), target, &scratch) : target, next);
+      } else if (std::is_same<Access, PlainAccess>::value && !step.acc) {
+        // plain SGD alone: SharedStep::apply's sgd arithmetic, with its flags out of the loop
+        const float wi = w[j];
+        w[j] = wi - step.lr * (d * values[q] + mu * inverseDegree[j] * wi);
       } else if (Hot) {  // sgd only (acc is null), so the index into the accumulators is unused
-        step_.apply(target, 0, d * values[q], mu * inverseDegree[j], scratch);
+        step.template apply<Access>(at<Hot>(static_cast<uint32_t>(j)), 0, d * values[q], mu * inverseDegree[j], scratch);
       } else {
-        step_.apply(w_, static_cast<size_t>(j), d * values[q], mu * inverseDegree[j], scratch);
+        step.template apply<Access>(w, static_cast<size_t>(j), d * values[q], mu * inverseDegree[j], scratch);
       }
     }
-    if (p_.objective.bias) step_.apply(w_, X.cols, d, 0.0f, scratch);
+    if (p_.objective.bias) step.template apply<Access>(w, X.cols, d, 0.0f, scratch);
     return true;
   }
 
@@ -288,6 +314,7 @@ class LinearKernel {
   float* shared_;  // the weights this thread merges into: shared memory, or its 'private' copy
   float* w_;       // where the loop reads and writes: shared_, or the whole private buffer
   bool whole_ = false;
+  bool plain_ = false;  // the plain-memory loop (see updateRow)
   SharedStep step_;
   const HotTable* hot_;
   PrivateArray<double> factor_;  // lazyL2: pending shrink of each feature
@@ -334,9 +361,12 @@ HogwildOutcome trainLinearEpoch(const SparseLinearProblem& p, const uint32_t* or
     for (size_t j = 0; j < p.X.cols; ++j) touched += p.inverseDegree[j] > 0.0f ? 1 : 0;
     hot.everyFeature = hot.size() >= touched;
   }
+  // One thread writes w: the plain-memory loop. 'locked' keeps the atomic loop even then (the
+  // baseline as it runs with more threads; it also lets tests compare the two loops).
+  const bool alone = T == 1 && schedule.mode != HogwildMode::Locked;
   if (schedule.mode != HogwildMode::Private || T < 2)
     return runHogwildEpoch(order, n, p.X.rows, schedule,
-                           [&](unsigned) { return LinearKernel(q, p.w, p.step.acc, &hot); });
+                           [&](unsigned) { return LinearKernel(q, p.w, p.step.acc, &hot, alone); });
   // 'private': thread t trains copies[t] (and its accumulators); w becomes their mean. Nothing is
   // shared, so no store is worth skipping (the check costs ~15% on its own).
   q.step.skipUnchanged = false;
@@ -349,7 +379,7 @@ HogwildOutcome trainLinearEpoch(const SparseLinearProblem& p, const uint32_t* or
     if (p.step.acc) accs[t].assign(p.step.acc, p.step.acc + P);
   }
   HogwildOutcome out = runHogwildEpoch(order, n, p.X.rows, schedule, [&](unsigned t) {
-    return LinearKernel(q, copies[t].data(), p.step.acc ? accs[t].data() : nullptr, &hot);
+    return LinearKernel(q, copies[t].data(), p.step.acc ? accs[t].data() : nullptr, &hot, true);
   });
   averageInto(copies, p.w, P);
   if (p.step.acc) averageInto(accs, p.step.acc, P);

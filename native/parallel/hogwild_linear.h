@@ -11,6 +11,19 @@
 // (features no row contains are never touched, so they are left out of the penalty).
 // With rule adagrad the same g = d v_j + μ w_j / d_j feeds a per-coordinate accumulator.
 //
+// The L2 term is applied only to the row's own features (O(nnz) per row, no dense shrink), so the
+// scaled-vector trick of dense-L2 SGD (w = s·v, shrinking s in O(1)) has nothing to save here: the
+// shrink factor differs per feature and is already folded into the one store per nonzero.
+//
+// Memory access: with several writers, w (and the AdaGrad accumulators) are read and written through
+// relaxed atomics (hogwild_shared.h). When the loop's thread is w's only writer ('sequential',
+// 'hogwild' on one thread, each thread's copy in 'private') the same loop runs on plain memory
+// (PlainAccess): identical arithmetic, so identical bits; 'locked' keeps the atomic loop on one thread.
+// The margin is summed in double in four partial sums (nonzero q of the row into sum q mod 4, then
+// (s0 + s1) + (s2 + s3) + bias) so that the adds overlap; a fixed order, so 'sequential' stays
+// bit-reproducible. Before this the sum ran in one chain: the margin's last double bits differ, and
+// in rare rows that moves d = float(dℓ/dm) by one float ulp (none did in our checks).
+//
 // Two options cut the cache-line traffic between threads (plain SGD, several threads; off in
 // 'sequential', which stays bit-for-bit the plain loop). Both only change when another thread sees
 // an update, never the update itself:

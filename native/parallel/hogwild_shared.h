@@ -46,6 +46,21 @@ inline void storeShared(float* p, float v) {
 #endif
 }
 
+// The two ways a Hogwild! loop reaches parameter memory, as template arguments of the same loop:
+// SharedAccess when other threads may write it at the same time (relaxed atomics, above), and
+// PlainAccess when the calling thread is its only writer (one thread, or a private copy). Plain
+// loads and stores do the same arithmetic on the same values, so both give the same bits; they only
+// free the compiler to keep pointers and scalars in registers across the stores.
+struct SharedAccess {
+  static float load(const float* p) { return loadShared(p); }
+  static void store(float* p, float v) { storeShared(p, v); }
+};
+
+struct PlainAccess {
+  static float load(const float* p) { return *p; }
+  static void store(float* p, float v) { *p = v; }
+};
+
 // `changed ? a : b` computed with masks, not a branch: the compilers turn a plain ?: on pointers
 // back into a branch, which is what we must avoid; the empty asm hides the mask's origin from them.
 inline float* selectTarget(bool changed, float* a, float* b) {
@@ -90,20 +105,21 @@ struct SharedStep {
   float* acc = nullptr;  // adagrad accumulators, same layout as w; null: plain SGD
   bool skipUnchanged = false;
 
+  template <class Access = SharedAccess>
   void apply(float* w, size_t i, float dataGrad, float reg, float& scratch) const {
-    const float wi = loadShared(w + i);
+    const float wi = Access::load(w + i);
     const float g = dataGrad + reg * wi;
     float next;
     if (!acc) {
       next = wi - lr * g;
     } else {
       float* a = acc + i;
-      const float sum = loadShared(a) + g * g;
+      const float sum = Access::load(a) + g * g;
       // g = 0 leaves the accumulator as it was
-      storeShared(skipUnchanged ? selectTarget(g != 0.0f, a, &scratch) : a, sum);
+      Access::store(skipUnchanged ? selectTarget(g != 0.0f, a, &scratch) : a, sum);
       next = wi - lr * g / (std::sqrt(sum) + eps);
     }
-    storeShared(skipUnchanged ? selectTarget(bitsDiffer(next, wi), w + i, &scratch) : w + i, next);
+    Access::store(skipUnchanged ? selectTarget(bitsDiffer(next, wi), w + i, &scratch) : w + i, next);
   }
 };
 
