@@ -80,6 +80,19 @@ describe('hogwild() on sparse linear models', () => {
     }
   });
 
+  it('runs the epochs in one native job without onEpoch, with the same result as one job per epoch', async () => {
+    const { train, validation } = await sparseProblem(2000, 800);
+    const common: HogwildOptions = { objective: 'hinge', data: train, validation, mode: 'sequential', epochs: 4, lr: 0.2, decay: 0.8, l2: 1e-2, seed: 3 };
+    const oneJob = await hogwild(common);
+    const seen: number[] = [];
+    const perEpoch = await hogwild({ ...common, onEpoch: (h) => { seen.push(h.epoch); } });
+    expect(seen).toEqual([0, 1, 2, 3]);
+    expect(Array.from(oneJob.params)).toEqual(Array.from(perEpoch.params));
+    const strip = (r: typeof oneJob) => r.history.map(({ seconds, cpuSeconds, updatesPerSecond, ...rest }) => rest);
+    expect(strip(oneJob)).toEqual(strip(perEpoch));
+    expect(oneJob.history.map((h) => h.lr)).toEqual([0.2, 0.2 * 0.8, 0.2 * 0.8 ** 2, 0.2 * 0.8 ** 3]);
+  });
+
   it('gives the sequential result bit for bit when its two threads touch disjoint features', async () => {
     // Rows of the first half use only the first half of the features, and so on: without shuffling,
     // thread 0 takes the first half of the rows and thread 1 the second, so nothing they write
@@ -181,7 +194,7 @@ describe('hogwild() on sparse linear models', () => {
     const poll = setInterval(() => { if (params[0] !== 0) controller.abort(new Error('stop now')); }, 0);
     const running = hogwild({
       objective: 'logistic', data: { X, y: new Float32Array(rows).fill(1) }, params, mode: 'sequential', shuffle: false,
-      chunk, epochs: 1, evaluate: false, signal: controller.signal,
+      chunk, epochs: 3, evaluate: false, signal: controller.signal, // no onEpoch: the 3 epochs are one native job
     });
     await expect(running).rejects.toThrow('stop now');
     clearInterval(poll);

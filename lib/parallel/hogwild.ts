@@ -9,7 +9,8 @@
  * const { params, history } = await hogwild({ objective: 'hinge', data: { X, y }, lr: 0.5, l2: 1e-4, epochs: 20 });
  * ```
  *
- * Each epoch is one native job on a worker thread (the event loop stays free); the learning rate
+ * The epochs run as native jobs on a worker thread (the event loop stays free): all of them in one
+ * job, or one job per epoch when `onEpoch` is given; the learning rate
  * is `lr·decay^epoch` (the paper multiplies it by β = 0.9 after every pass), the order is reshuffled
  * with the seeded xoshiro128** generator, and after the pass the loss is computed natively over the
  * whole training set (and the validation set, when given). Put `params` on a SharedArrayBuffer to
@@ -191,7 +192,14 @@ const RULES: readonly HogwildRule[] = ['sgd', 'adagrad'];
  * The job this file sends: HogwildEpochJob plus the 'private' mode and the contention options that
  * the native binding reads (native/binding/hogwild_bindings.cc) and addon-types.ts does not list yet.
  */
-type EpochJob = Omit<HogwildEpochJob, 'mode'> & { mode: HogwildMode; lazyL2: boolean; hotFeatures: number; flushEvery: number; trace: boolean };
+type EpochJob = Omit<HogwildEpochJob, 'mode'> & {
+  mode: HogwildMode; lazyL2: boolean; hotFeatures: number; flushEvery: number; trace: boolean;
+  /** Several epochs in one native job, one step size each (the result is then { epochs: [...] }). */
+  lrs?: Float64Array;
+};
+
+/** One epoch's native result (with its chunk records when traced). */
+type EpochResult = HogwildEpochResult & { trace?: Float64Array };
 
 /** The chunk records of a traced epoch: 5 numbers each (thread, start, end, cpu, examples). */
 function chunksOf(trace: Float64Array | undefined): HogwildChunk[] | null {
@@ -326,24 +334,38 @@ async function runHogwild(options: HogwildOptions, guard: JobGuard): Promise<Hog
     validation: problem.validation,
   };
   const history: HogwildEpoch[] = [];
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    job.lr = lr * decay ** epoch;
+  const entryOf = (epoch: number, epochLr: number, r: EpochResult): HogwildEpoch => ({
+    epoch, loss: r.loss, metric: r.metric, valLoss: r.validationLoss, valMetric: r.validationMetric, lr: epochLr,
+    seconds: r.seconds, cpuSeconds: r.cpuSeconds, updatesPerSecond: r.seconds > 0 ? r.examplesDone / r.seconds : 0, updates: r.examplesDone,
+    chunks: chunksOf(r.trace),
+  });
+  /** Runs the job natively; cancelled when the signal aborts. */
+  const run = async <R>(): Promise<R> => {
     const running = addon().hogwildEpochAsync(job as HogwildEpochJob);
     const stop = (): void => running.cancel();
     signal?.addEventListener('abort', stop, { once: true });
-    let r: HogwildEpochResult & { trace?: Float64Array };
     try {
-      r = await running.promise;
+      return (await running.promise) as R;
     } finally {
       signal?.removeEventListener('abort', stop);
     }
+  };
+  if (!onEpoch && epochs > 0) {
+    // Nothing to call between epochs: all of them in one native job, so no epoch waits for a trip
+    // through the event loop and the thread pool (on a busy machine that wait is a scheduler slice).
+    job.lrs = Float64Array.from({ length: epochs }, (_, epoch) => lr * decay ** epoch);
+    job.lr = job.lrs[0]!;
+    const r = await run<{ epochs: EpochResult[] }>();
+    signal?.throwIfAborted();
+    r.epochs.forEach((e, epoch) => history.push(entryOf(epoch, job.lrs![epoch]!, e)));
+    return { history, params, accumulators };
+  }
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    job.lr = lr * decay ** epoch;
+    const r = await run<EpochResult>();
     job.degreesReady = true;
     signal?.throwIfAborted();
-    const entry: HogwildEpoch = {
-      epoch, loss: r.loss, metric: r.metric, valLoss: r.validationLoss, valMetric: r.validationMetric, lr: job.lr,
-      seconds: r.seconds, cpuSeconds: r.cpuSeconds, updatesPerSecond: r.seconds > 0 ? r.examplesDone / r.seconds : 0, updates: r.examplesDone,
-      chunks: chunksOf(r.trace),
-    };
+    const entry = entryOf(epoch, job.lr, r);
     history.push(entry);
     await onEpoch?.(entry);
   }

@@ -109,6 +109,9 @@ struct EpochJob {
   bool degreesReady = false;
   bool evaluate = true;
   HogwildSchedule schedule;
+  // Several epochs in one job (job.lrs, one step size each): no trip back to JS between them. Empty:
+  // one epoch at the step size job.lr.
+  std::vector<double> lrs;
 };
 
 struct EpochReport {
@@ -175,6 +178,20 @@ void runEpochJob(EpochJob& job, EpochReport& r) {
   r.evaluationSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
+// The epochs of job.lrs one after another (each as runEpochJob), until one fails or is cancelled.
+void runEpochsJob(EpochJob& job, std::vector<EpochReport>& reports) {
+  reports.reserve(job.lrs.size());
+  for (double lr : job.lrs) {
+    if (!reports.empty() && job.schedule.cancel && job.schedule.cancel->load()) break;
+    job.linear.step.lr = static_cast<float>(lr);
+    job.factors.step.lr = static_cast<float>(lr);
+    reports.emplace_back();
+    runEpochJob(job, reports.back());
+    job.degreesReady = true;
+    if (!reports.back().error.empty() || reports.back().outcome.cancelled) break;
+  }
+}
+
 class HogwildEpochWorker : public Napi::AsyncWorker {
  public:
   HogwildEpochWorker(Napi::Env env, Napi::Object job, EpochJob plan, std::shared_ptr<std::atomic<bool>> cancel)
@@ -189,33 +206,54 @@ class HogwildEpochWorker : public Napi::AsyncWorker {
   Napi::Promise promise() const { return deferred_.Promise(); }
 
  protected:
-  void Execute() override { runEpochJob(plan_, report_); }
+  void Execute() override {
+    if (plan_.lrs.empty()) {
+      reports_.resize(1);
+      runEpochJob(plan_, reports_[0]);
+    } else {
+      runEpochsJob(plan_, reports_);
+    }
+  }
 
+  // One epoch's result object; several epochs: { epochs: [result, ...] }.
   void OnOK() override {
     Napi::Env env = Env();
-    if (!report_.error.empty()) {
-      deferred_.Reject(Napi::RangeError::New(env, report_.error).Value());
+    for (const EpochReport& r : reports_)
+      if (!r.error.empty()) {
+        deferred_.Reject(Napi::RangeError::New(env, r.error).Value());
+        return;
+      }
+    if (plan_.lrs.empty()) {
+      deferred_.Resolve(resultOf(env, reports_[0]));
       return;
     }
+    Napi::Array epochs = Napi::Array::New(env, reports_.size());
+    for (size_t e = 0; e < reports_.size(); ++e) epochs.Set(static_cast<uint32_t>(e), resultOf(env, reports_[e]));
     Napi::Object out = Napi::Object::New(env);
-    out.Set("examplesDone", static_cast<double>(report_.outcome.examplesDone));
-    out.Set("seconds", report_.outcome.seconds);
-    out.Set("cpuSeconds", report_.outcome.cpuSeconds);
-    out.Set("cancelled", report_.outcome.cancelled || cancel_->load());
-    out.Set("evaluated", report_.evaluated);
-    out.Set("loss", report_.loss);
-    out.Set("metric", report_.metric);
-    out.Set("validationLoss", report_.validationLoss);
-    out.Set("validationMetric", report_.validationMetric);
-    out.Set("evaluationSeconds", report_.evaluationSeconds);
+    out.Set("epochs", epochs);
+    deferred_.Resolve(out);
+  }
+
+  Napi::Object resultOf(Napi::Env env, const EpochReport& report) const {
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("examplesDone", static_cast<double>(report.outcome.examplesDone));
+    out.Set("seconds", report.outcome.seconds);
+    out.Set("cpuSeconds", report.outcome.cpuSeconds);
+    out.Set("cancelled", report.outcome.cancelled || cancel_->load());
+    out.Set("evaluated", report.evaluated);
+    out.Set("loss", report.loss);
+    out.Set("metric", report.metric);
+    out.Set("validationLoss", report.validationLoss);
+    out.Set("validationMetric", report.validationMetric);
+    out.Set("evaluationSeconds", report.evaluationSeconds);
     if (plan_.schedule.trace) {
       // 5 numbers per chunk: thread, start, end, CPU seconds, examples.
       size_t count = 0;
-      for (const auto& t : report_.outcome.traces) count += t.size();
+      for (const auto& t : report.outcome.traces) count += t.size();
       Napi::Float64Array trace = Napi::Float64Array::New(env, 5 * count);
       size_t k = 0;
-      for (size_t t = 0; t < report_.outcome.traces.size(); ++t)
-        for (const ChunkTrace& c : report_.outcome.traces[t]) {
+      for (size_t t = 0; t < report.outcome.traces.size(); ++t)
+        for (const ChunkTrace& c : report.outcome.traces[t]) {
           trace[k++] = static_cast<double>(t);
           trace[k++] = c.start;
           trace[k++] = c.end;
@@ -224,7 +262,7 @@ class HogwildEpochWorker : public Napi::AsyncWorker {
         }
       out.Set("trace", trace);
     }
-    deferred_.Resolve(out);
+    return out;
   }
 
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
@@ -234,7 +272,7 @@ class HogwildEpochWorker : public Napi::AsyncWorker {
   Napi::ObjectReference job_;
   EpochJob plan_;
   std::shared_ptr<std::atomic<bool>> cancel_;
-  EpochReport report_;
+  std::vector<EpochReport> reports_;
 };
 
 HogwildMode readMode(Napi::Env env, const Napi::Object& job) {
@@ -368,6 +406,19 @@ Napi::Value HogwildEpochAsync(const Napi::CallbackInfo& info) {
   plan.schedule.threads = static_cast<unsigned>(countField(env, job, "threads", "job", 1, 1024));
   plan.schedule.chunk = countField(env, job, "chunk", "job", 1, 1e9);
   plan.evaluate = boolField(env, job, "evaluate", "job");
+  const Napi::Value lrs = job.Get("lrs");
+  if (!lrs.IsUndefined() && !lrs.IsNull()) {
+    if (!lrs.IsTypedArray() || lrs.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+      throwType(env, "job.lrs must be a Float64Array");
+    const Napi::Float64Array a = lrs.As<Napi::Float64Array>();
+    if (a.ElementLength() == 0) throwRange(env, "job.lrs must hold at least one step size");
+    for (size_t e = 0; e < a.ElementLength(); ++e) {
+      const double lr = a[e];
+      if (!(lr >= 0 && lr <= 3.4e38))
+        throwRange(env, "job.lrs[" + std::to_string(e) + "] must be a number in [0, 3.4e38], got " + std::to_string(lr));
+      plan.lrs.push_back(lr);
+    }
+  }
   if (!job.Get("trace").IsUndefined()) plan.schedule.trace = boolField(env, job, "trace", "job");
   // Contention options of the linear loops (hogwild_linear.h); absent: off.
   if (!job.Get("lazyL2").IsUndefined()) plan.linear.lazyL2 = boolField(env, job, "lazyL2", "job");
