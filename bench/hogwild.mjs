@@ -296,7 +296,7 @@ if (args.only === 'spam') {
   progress.finish();
   const date = new Date().toISOString();
   const heading = '## SpamAssassin hashed logistic regression against scikit-learn';
-  const section = [heading, '', `Measured ${date} with \`--only spam\` (the sections above are from the full run).`, '', ...spamSection(spam), ''].join('\n');
+  const section = [heading, '', `Measured ${date} with \`--only spam\` (the sections above are from the full run).`, '', ...spamSection(spam), '', ''].join('\n');
   const mdFile = join(args.out, 'hogwild.md'), jsonFile = join(args.out, 'hogwild.json');
   let md = '', json = {};
   try {
