@@ -110,9 +110,12 @@ export function withDelay(transport: ParameterTransport, options: DelayOptions):
       await releaseBucket(push.shard, q.count);
     },
     async flush(): Promise<void> {
+      // Like a bucket, a flush releases everything even when a push fails, then reports the first failure.
+      let failure: unknown = null;
       for (let s = 0; s < perShard.length; s++) {
-        for (const at of [...perShard[s]!.due.keys()].sort((a, b) => a - b)) await releaseBucket(s, at);
+        for (const at of [...perShard[s]!.due.keys()].sort((a, b) => a - b)) await releaseBucket(s, at).catch((err: unknown) => { failure ??= err; });
       }
+      if (failure !== null) throw failure;
     },
     stats: (): TransportStats => transport.stats(),
     async close(): Promise<void> {
