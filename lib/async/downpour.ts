@@ -186,8 +186,9 @@ let runCounter = 0;
 
 /**
  * Trains with Downpour SGD (see the module docs). Resolves with the final parameters and the
- * history; rejects with the signal's reason when aborted (replicas stop within one step), or with
- * an Error naming the replica that failed (the others are stopped).
+ * history; rejects with the signal's reason when aborted (replicas stop within one step), with
+ * an Error naming the replica that failed (the others are stopped), or with the error of an
+ * `onProgress` that throws (which stops the run the same way).
  */
 export async function downpour(options: DownpourOptions): Promise<DownpourResult> {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${WHERE}: options must be an object, got ${describe(options)}`);
@@ -296,7 +297,14 @@ export async function downpour(options: DownpourOptions): Promise<DownpourResult
       };
       lossSum = lossSteps = 0;
       history.push(entry);
-      onProgress?.(entry);
+      // tick runs from a timer: a throw here would be uncaught and end the process, so a throwing
+      // onProgress stops the run like a failing replica and downpour() rejects with its error.
+      try {
+        onProgress?.(entry);
+      } catch (err) {
+        onFail(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
       if (info.hasLoss && !evaluation && evaluator && !evaluator.failure) {
         evaluation = snapshot().then((p) => evaluator!.next('loss', p)).then((r) => { lastLoss = r.value; }, () => undefined)
           .finally(() => { evaluation = null; });
