@@ -311,4 +311,12 @@ describe('bugs the fuzzer found in the async-SGD exports (test/fuzz/async-suite.
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/rejected|finished/);
   });
+
+  it('downpour() and easgd() reject data that cannot be structured-cloned with a TypeError, not a DOMException', async () => {
+    const { downpour, easgd } = await import('../lib/index');
+    const model = path.join(root, 'test/fixtures/async-least-squares.cjs');
+    const data = { X: new Float32Array(8), y: new Float32Array(4), cols: 2, hook: () => 1 };
+    await expect(downpour({ model, data, replicas: 1, steps: 1 })).rejects.toThrow(/downpour: data must be structured-cloneable/);
+    await expect(easgd({ model, data, workers: 1, steps: 1 })).rejects.toThrow(/easgd: data must be structured-cloneable/);
+  });
 });
