@@ -13,7 +13,7 @@ import { types } from 'node:util';
 import fc from 'fast-check';
 import * as lib from '../../lib/index';
 import { lit, mostly, optionsObject, weird, weirdDeep, f32 } from './arbitraries';
-import { checkAsyncCall, checkCall } from './check';
+import { checkAsyncCall, checkCall, checkInvariant, describeError } from './check';
 import type { Allow, FuzzStats } from './check';
 import { suite } from './suite';
 import { FuzzCallbackError, materialize, Tracker } from './values';
@@ -208,7 +208,8 @@ async function runServerCase(stats: FuzzStats, c: ServerCase): Promise<void> {
           // A refused push changes no shard (the delay wrapper may hold it, so only refusals are checked).
           if (r.threw && !('flush' in transport)) {
             const after = server.snapshot();
-            if (!after.every((v, i) => Object.is(v, before[i]))) throw new Error(`a refused push changed the server: ${String(r.error)}`);
+            checkInvariant(stats, SUITE, 'transport.push', after.every((v, i) => Object.is(v, before[i])),
+              `a refused push changed the server's parameters (${describeError(r.error)})`, r.error);
           }
           break;
         }
