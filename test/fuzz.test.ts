@@ -319,4 +319,11 @@ describe('bugs the fuzzer found in the async-SGD exports (test/fuzz/async-suite.
     await expect(downpour({ model, data, replicas: 1, steps: 1 })).rejects.toThrow(/downpour: data must be structured-cloneable/);
     await expect(easgd({ model, data, workers: 1, steps: 1 })).rejects.toThrow(/easgd: data must be structured-cloneable/);
   });
+
+  it('runShardServer rejects options.shards that is no non-empty array before it connects (a shard server waits for Redis forever)', async () => {
+    const { runShardServer } = await import('../lib/index');
+    // Port 1: nothing listens there; a connection attempt would retry without end.
+    for (const shards of [5, [], 'all'])
+      await expect(runShardServer({ redis: { url: 'redis://127.0.0.1:1' }, job: 'j', shards } as never)).rejects.toThrow(/options.shards must be a non-empty array/);
+  }, 5_000);
 });

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { types } from 'node:util';
 import fc from 'fast-check';
 import * as lib from '../../lib/index';
+import { checkLocation } from '../../lib/async/redis/connection';
 import { lit, mostly, optionsObject, weird, weirdDeep, f32 } from './arbitraries';
 import { checkAsyncCall, checkCall, checkInvariant, describeError } from './check';
 import type { Allow, FuzzStats } from './check';
@@ -279,9 +280,34 @@ const REDIS_FUNCTIONS: Record<string, { args: fc.Arbitrary<Desc[]>; call(...a: u
 const redisCaseArb: fc.Arbitrary<RedisCase> = fc.constantFrom(...Object.keys(REDIS_FUNCTIONS))
   .chain((fn) => REDIS_FUNCTIONS[fn]!.args.map((args) => ({ kind: 'redis' as const, fn, args })));
 
+/**
+ * A location that passes checkLocation would connect (a shard server retries forever, by design):
+ * the generators can still make one (a plain object with neither url nor cluster is the local
+ * default), so such a location is swapped for a malformed one here.
+ */
+function malformLocations(args: unknown[]): unknown[] {
+  const bad = (l: unknown): unknown => {
+    try {
+      checkLocation(l, 'location');
+    } catch {
+      return l;
+    }
+    return { url: 'http://not-redis.invalid' };
+  };
+  const isPlain = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !types.isProxy(v) && Object.getPrototypeOf(v) === Object.prototype;
+  return args.map((a, k) => {
+    if (k === 0 && isPlain(a) && !('redis' in a)) return bad(a); // redisJobStatus(location, ...), openRedisTransport(config)
+    if (isPlain(a) && 'redis' in a) return { ...a, redis: bad(a.redis) };
+    return a;
+  });
+}
+
 async function runRedisCase(stats: FuzzStats, c: RedisCase): Promise<void> {
   const tr = new Tracker();
-  const args = c.args.map((d) => materialize(d, tr));
+  const made = c.args.map((d) => materialize(d, tr));
+  // checkRunConfig and redisEndpoint only read their argument; the others would connect.
+  const args = c.fn === 'checkRunConfig' || c.fn === 'redisEndpoint' ? made : malformLocations(made);
   // Nothing here may connect: every location is malformed, so every call must fail its checks.
   await checkAsyncCall(stats, SUITE, c.fn, tr, async () => REDIS_FUNCTIONS[c.fn]!.call(...args), { allow: allowCoded });
 }
