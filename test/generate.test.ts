@@ -91,6 +91,9 @@ describe('generateSparse()', () => {
   it('rejects meanNonzeros above cols with a RangeError naming both', async () => {
     await expect(generateSparse({ rows: 1, cols: 50, meanNonzeros: 75, exponent: 8 })).rejects.toThrow(RangeError);
     await expect(generateSparse({ rows: 1, cols: 50, meanNonzeros: 75 })).rejects.toThrow(/meanNonzeros must be at most cols \(50\)/);
+    // The default mean (75) with fewer cols is no error: rows are capped at cols, as before.
+    const capped = await generateSparse({ rows: 3, cols: 50, exponent: 8, lengthSpread: 0, threads: 1 });
+    expect(Array.from(capped.X.indptr)).toEqual([0, 50, 100, 150]);
   });
 
   it('rejects options that are no plain object (a Date, an array, a class instance) with a TypeError instead of generating the default set', async () => {

@@ -27,7 +27,7 @@ export interface SparseSetOptions {
   rows?: number;
   /** Default 47 236 (RCV1's feature count). */
   cols?: number;
-  /** Mean nonzeros per row, at most `cols` (RangeError otherwise); row lengths are log-normal around it, capped to [1, cols]. Default 75. */
+  /** Mean nonzeros per row; when given, at most `cols` (RangeError otherwise). Row lengths are log-normal around it, capped to [1, cols]. Default 75 (capped rows when cols < 75). */
   meanNonzeros?: number;
   /** σ of the log-normal row lengths. Default 0.5. */
   lengthSpread?: number;
@@ -130,7 +130,9 @@ export async function generateSparse(options: SparseSetOptions = {}): Promise<Sp
     seed: checkNumber(where, 'seed', o.seed ?? 0, SEED),
     threads: checkNumber(where, 'threads', o.threads ?? defaultThreads(), { min: 1, max: 1024, integer: true }),
   };
-  if (spec.cols > 0 && spec.meanNonzeros > spec.cols)
+  // Only a mean the caller chose is refused: the default (75) with fewer cols keeps its old meaning,
+  // rows capped at cols, so existing small sets come out as before.
+  if (o.meanNonzeros !== undefined && spec.cols > 0 && spec.meanNonzeros > spec.cols)
     throw new RangeError(`${where}: meanNonzeros must be at most cols (${spec.cols}), got ${spec.meanNonzeros}`);
   o.signal?.throwIfAborted();
   const indptr = new Int32Array(spec.rows + 1);
