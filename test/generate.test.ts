@@ -88,6 +88,45 @@ describe('generateSparse()', () => {
     await expect(generateSparse({ rows: 100_000, meanNonzeros: 30_000, cols: 40_000 })).rejects.toThrow(/nonzeros/);
   });
 
+  it('rejects meanNonzeros above cols with a RangeError naming both', async () => {
+    await expect(generateSparse({ rows: 1, cols: 50, meanNonzeros: 75, exponent: 8 })).rejects.toThrow(RangeError);
+    await expect(generateSparse({ rows: 1, cols: 50, meanNonzeros: 75 })).rejects.toThrow(/meanNonzeros must be at most cols \(50\)/);
+    // The default mean (75) with fewer cols is no error: rows are capped at cols, as before.
+    const capped = await generateSparse({ rows: 3, cols: 50, exponent: 8, lengthSpread: 0, threads: 1 });
+    expect(Array.from(capped.X.indptr)).toEqual([0, 50, 100, 150]);
+  });
+
+  it('rejects options that are no plain object (a Date, an array, a class instance) with a TypeError instead of generating the default set', async () => {
+    for (const bad of [new Date(), [], new Map(), new (class Options {})()])
+      await expect(generateSparse(bad as never)).rejects.toThrow(/generateSparse: options must be a plain object/);
+    await expect(generateRatings(new Date() as never)).rejects.toThrow(TypeError);
+    const r = await generateSparse(Object.assign(Object.create(null) as object, { rows: 3, cols: 4, meanNonzeros: 2 }));
+    expect(r.y.length).toBe(3);
+  });
+
+  it('fills rows that hold nearly every feature of a steep Zipf law (KB9: the rejection loop once redrew for minutes)', async () => {
+    const d = await generateSparse({ rows: 40, cols: 200, meanNonzeros: 200, lengthSpread: 0, exponent: 8, seed: 2, threads: 1 });
+    for (let r = 0; r < 40; r++) {
+      const row = Array.from(d.X.indices.subarray(d.X.indptr[r]!, d.X.indptr[r + 1]!));
+      expect(row).toEqual(Array.from({ length: 200 }, (_, j) => j));
+    }
+    const partial = await generateSparse({ rows: 50, cols: 300, meanNonzeros: 250, lengthSpread: 0.3, exponent: 6, seed: 4, threads: 2 });
+    for (let r = 0; r < 50; r++) {
+      const row = partial.X.indices.subarray(partial.X.indptr[r]!, partial.X.indptr[r + 1]!);
+      expect(row.every((j, q) => j >= 0 && j < 300 && (q === 0 || j > row[q - 1]!))).toBe(true);
+    }
+    // Same output for a seed whatever the thread count, also on the direct-draw path.
+    const again = await generateSparse({ rows: 50, cols: 300, meanNonzeros: 250, lengthSpread: 0.3, exponent: 6, seed: 4, threads: 1 });
+    expect(sameBytes(again.X.indices, partial.X.indices)).toBe(true);
+  });
+
+  it('stops on abort also while a steep law makes every row expensive', async () => {
+    const controller = new AbortController();
+    const running = generateSparse({ rows: 4000, cols: 100_000, meanNonzeros: 20, exponent: 8, seed: 1, threads: 1, signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('enough')), 50);
+    await expect(running).rejects.toThrow('enough');
+  });
+
   it('stops on abort', async () => {
     const controller = new AbortController();
     const running = generateSparse({ rows: 200_000, cols: 20_000, seed: 1, signal: controller.signal });

@@ -8,7 +8,7 @@
  */
 import { Xoshiro128 } from '../data/shuffle';
 import { checkNumber, describe } from '../optimizers/validate';
-import type { ParameterTransport, Push, TransportStats } from './transport';
+import type { ParameterTransport, Push, ShardLayout, TransportStats } from './transport';
 
 /**
  * How long pushes are held, in later pushes to the same shard.
@@ -63,6 +63,9 @@ export function delaySampler(options: DelayOptions): () => number {
  * order. Fetches pass straight through. Pushes due at the same time go in arrival order.
  */
 export function withDelay(transport: ParameterTransport, options: DelayOptions): DelayedTransport {
+  if (typeof transport !== 'object' || transport === null || typeof transport.push !== 'function' || typeof transport.fetch !== 'function'
+    || typeof transport.layout !== 'object' || transport.layout === null || !Array.isArray(transport.layout.shards))
+    throw new TypeError(`withDelay: transport must be a ParameterTransport, got ${describe(transport)}`);
   const sample = delaySampler(options);
   // Per shard: pushes so far, and the held pushes bucketed by the push count at which they are due.
   const perShard = transport.layout.shards.map(() => ({ count: 0, due: new Map<number, Push[]>() }));
@@ -73,13 +76,24 @@ export function withDelay(transport: ParameterTransport, options: DelayOptions):
     if (!bucket) return;
     q.due.delete(at);
     heldCount -= bucket.length;
-    for (const p of bucket) await transport.push(p);
+    // Every push of the bucket goes out even when one fails, so a bad push cannot take the
+    // others of its bucket down with it; the first failure is reported after all were handed on.
+    let failure: unknown = null;
+    for (const p of bucket) {
+      try {
+        await transport.push(p);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+    if (failure !== null) throw failure;
   };
   return {
     layout: transport.layout,
     get held() { return heldCount; },
     fetch: (shard, into, gradSumInto) => transport.fetch(shard, into, gradSumInto),
     async push(push: Push): Promise<void> {
+      checkHeldPush(transport.layout, push);
       const q = perShard[push.shard];
       if (!q) return transport.push(push); // the inner transport reports the bad shard
       const copy: Push = {
@@ -96,9 +110,12 @@ export function withDelay(transport: ParameterTransport, options: DelayOptions):
       await releaseBucket(push.shard, q.count);
     },
     async flush(): Promise<void> {
+      // Like a bucket, a flush releases everything even when a push fails, then reports the first failure.
+      let failure: unknown = null;
       for (let s = 0; s < perShard.length; s++) {
-        for (const at of [...perShard[s]!.due.keys()].sort((a, b) => a - b)) await releaseBucket(s, at);
+        for (const at of [...perShard[s]!.due.keys()].sort((a, b) => a - b)) await releaseBucket(s, at).catch((err: unknown) => { failure ??= err; });
       }
+      if (failure !== null) throw failure;
     },
     stats: (): TransportStats => transport.stats(),
     async close(): Promise<void> {
@@ -106,4 +123,25 @@ export function withDelay(transport: ParameterTransport, options: DelayOptions):
       await transport.close();
     },
   };
+}
+
+/**
+ * The checks a held push must pass now rather than when it is released: a push that the inner
+ * transport would refuse for its shape must fail the push() call that made it, not a later call.
+ * (What depends on the server's rule, such as the kind, is still the inner transport's to check.)
+ */
+function checkHeldPush(layout: ShardLayout, push: Push): void {
+  if (typeof push !== 'object' || push === null) throw new TypeError(`withDelay: push must be a Push object, got ${describe(push)}`);
+  const shard = layout.shards[push.shard];
+  if (typeof push.shard !== 'number' || !Number.isInteger(push.shard) || !shard)
+    throw new RangeError(`withDelay: push.shard must be an integer in [0, ${layout.shards.length - 1}], got ${String(push.shard)}`);
+  if (typeof push.id !== 'string' || push.id === '') throw new TypeError(`withDelay: push.id must be a non-empty string, got ${describe(push.id)}`);
+  for (const key of ['values', 'gradSumAtRead'] as const) {
+    const v = push[key];
+    if (key === 'gradSumAtRead' && v === undefined) continue;
+    if (!(v instanceof Float32Array) || v.length !== shard.length)
+      throw new RangeError(`withDelay: push.${key} must be a Float32Array of shard ${push.shard}'s ${shard.length} elements, got ${describe(v)}`);
+  }
+  if (typeof push.readVersion !== 'number' || !Number.isInteger(push.readVersion) || push.readVersion < 0)
+    throw new RangeError(`withDelay: push.readVersion must be a non-negative integer, got ${String(push.readVersion)}`);
 }

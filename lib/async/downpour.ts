@@ -37,6 +37,17 @@ import type { ServerRule, ServerRuleName, TransportEndpoint, TransportStats } fr
 
 const WHERE = 'downpour';
 
+/** A worker thread with `init` as its workerData; data that cannot be structured-cloned is a TypeError, not a DOMException. */
+function startWorker(script: string, init: unknown): Worker {
+  try {
+    return new Worker(script, { workerData: init });
+  } catch (err) {
+    if (err instanceof Error && err.name === 'DataCloneError')
+      throw new TypeError(`${WHERE}: data must be structured-cloneable (plain objects, arrays, numbers, strings, typed arrays...): ${err.message}`);
+    throw err;
+  }
+}
+
 /** Options of {@link downpour}. */
 export interface DownpourOptions {
   /** The model module (path or file URL) exporting `createModel(data)`. */
@@ -193,8 +204,9 @@ let runCounter = 0;
 
 /**
  * Trains with Downpour SGD (see the module docs). Resolves with the final parameters and the
- * history; rejects with the signal's reason when aborted (replicas stop within one step), or with
- * an Error naming the replica that failed (the others are stopped).
+ * history; rejects with the signal's reason when aborted (replicas stop within one step), with
+ * an Error naming the replica that failed (the others are stopped), or with the error of an
+ * `onProgress` that throws (which stops the run the same way).
  */
 export async function downpour(options: DownpourOptions): Promise<DownpourResult> {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${WHERE}: options must be an object, got ${describe(options)}`);
@@ -253,7 +265,7 @@ export async function downpour(options: DownpourOptions): Promise<DownpourResult
     let endpoint: TransportEndpoint;
     let evaluator: Link | null = null;
     const spawn = (init: DownpourWorkerInit, name: string): Link => {
-      const link = new Link(new Worker(script, { workerData: init }), name, onReport, onFail);
+      const link = new Link(startWorker(script, init), name, onReport, onFail);
       links.push(link);
       return link;
     };
@@ -298,7 +310,16 @@ export async function downpour(options: DownpourOptions): Promise<DownpourResult
       while (outbox.length > 0 && outbox[0]!.ready) {
         const { entry } = outbox.shift()!;
         history.push(entry);
-        onProgress?.(entry);
+        // flush runs from a timer or a settled evaluation: a throw here would be uncaught and end
+        // the process, so a throwing onProgress stops the run like a failing replica and
+        // downpour() rejects with its error.
+        try {
+          onProgress?.(entry);
+        } catch (err) {
+          onFail(err instanceof Error ? err : new Error(String(err)));
+          outbox.length = 0;
+          return;
+        }
       }
     };
     let evaluation: Promise<void> | null = null;

@@ -36,6 +36,17 @@ export type { EasgdBarrier, EasgdExchangeInfo } from './easgd-loop';
 
 const WHERE = 'easgd';
 
+/** A worker thread with `init` as its workerData; data that cannot be structured-cloned is a TypeError, not a DOMException. */
+function startWorker(script: string, init: unknown): Worker {
+  try {
+    return new Worker(script, { workerData: init });
+  } catch (err) {
+    if (err instanceof Error && err.name === 'DataCloneError')
+      throw new TypeError(`${WHERE}: data must be structured-cloneable (plain objects, arrays, numbers, strings, typed arrays...): ${err.message}`);
+    throw err;
+  }
+}
+
 /** Replies of one worker, with its failures turned into one error naming it. */
 class WorkerLink {
   private waiters: Array<{ type: EasgdWorkerReply['type']; resolve(r: EasgdWorkerReply): void }> = [];
@@ -128,7 +139,7 @@ export async function easgd(options: EasgdOptions): Promise<EasgdResult> {
           begin: Math.floor((model.examples * w) / o.workers), end: Math.floor((model.examples * (w + 1)) / o.workers),
         },
       };
-      links.push(new WorkerLink(new Worker(script, { workerData: init }), w));
+      links.push(new WorkerLink(startWorker(script, init), w));
     }
     // A failure anywhere stops everyone; the abort signal does the same.
     const failed = new Promise<never>((_, reject) => {

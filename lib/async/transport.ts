@@ -92,8 +92,19 @@ export interface ParameterTransport {
   push(push: Push): Promise<void>;
   /** This endpoint's counters since it was opened. */
   stats(): TransportStats;
-  /** Releases the endpoint (connections, handles); the server and its state are unaffected. */
+  /**
+   * Releases the endpoint (connections, handles); the server and its state are unaffected. A fetch
+   * or push on a closed endpoint rejects with an Error whose `code` is `'ERR_TRANSPORT_CLOSED'`.
+   */
   close(): Promise<void>;
+}
+
+/** The `code` of the Error a closed {@link ParameterTransport} rejects fetches and pushes with. */
+export const TRANSPORT_CLOSED = 'ERR_TRANSPORT_CLOSED';
+
+/** The Error of a call on a closed transport (code {@link TRANSPORT_CLOSED}). @internal */
+export function transportClosedError(where: string): Error & { code: string } {
+  return Object.assign(new Error(`${where}: the transport is closed [${TRANSPORT_CLOSED}]`), { code: TRANSPORT_CLOSED });
 }
 
 /**

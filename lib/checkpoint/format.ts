@@ -50,6 +50,19 @@ function typedName(v: unknown): TypedName | null {
   return null;
 }
 
+/** Whether a typed array's buffer was transferred away (Node 20 has no ArrayBuffer#detached). */
+function isDetached(a: Typed): boolean {
+  const buffer = a.buffer as ArrayBuffer & { detached?: boolean };
+  if (typeof buffer.detached === 'boolean') return buffer.detached;
+  if (buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** The JSON document and the array bytes of one checkpoint payload, before they are laid out. */
 interface Encoded {
   json: Uint8Array;
@@ -78,6 +91,7 @@ function encodeTree(tree: unknown): Encoded {
     }
     const type = typedName(v);
     if (type) {
+      if (isDetached(v as Typed)) throw new TypeError(`saveCheckpoint: ${at} is a ${type} whose buffer is detached (transferred away); its contents are gone`);
       blobs.push(v as Typed);
       return { $t: 'ta', type, index: blobs.length - 1, length: (v as Typed).length };
     }

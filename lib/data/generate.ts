@@ -27,7 +27,7 @@ export interface SparseSetOptions {
   rows?: number;
   /** Default 47 236 (RCV1's feature count). */
   cols?: number;
-  /** Mean nonzeros per row; row lengths are log-normal around it. Default 75. */
+  /** Mean nonzeros per row; when given, at most `cols` (RangeError otherwise). Row lengths are log-normal around it, capped to [1, cols]. Default 75 (capped rows when cols < 75). */
   meanNonzeros?: number;
   /** σ of the log-normal row lengths. Default 0.5. */
   lengthSpread?: number;
@@ -100,7 +100,10 @@ async function settle<T>(job: NativeJob<T>, signal: AbortSignal | undefined): Pr
 
 function checkOptions(where: string, options: unknown): Record<string, unknown> {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
+  // A Date, an array or a class instance has none of our keys: taking it for "all defaults" would
+  // silently start the full-size generation, so only plain objects pass.
+  const proto = typeof options === 'object' && options !== null ? Object.getPrototypeOf(options) : undefined;
+  if (proto !== Object.prototype && proto !== null) throw new TypeError(`${where}: options must be a plain object, got ${describe(options)}`);
   const signal = (options as { signal?: unknown }).signal;
   if (signal !== undefined && !(signal instanceof AbortSignal))
     throw new TypeError(`${where}: signal must be an AbortSignal, got ${describe(signal)}`);
@@ -127,6 +130,10 @@ export async function generateSparse(options: SparseSetOptions = {}): Promise<Sp
     seed: checkNumber(where, 'seed', o.seed ?? 0, SEED),
     threads: checkNumber(where, 'threads', o.threads ?? defaultThreads(), { min: 1, max: 1024, integer: true }),
   };
+  // Only a mean the caller chose is refused: the default (75) with fewer cols keeps its old meaning,
+  // rows capped at cols, so existing small sets come out as before.
+  if (o.meanNonzeros !== undefined && spec.cols > 0 && spec.meanNonzeros > spec.cols)
+    throw new RangeError(`${where}: meanNonzeros must be at most cols (${spec.cols}), got ${spec.meanNonzeros}`);
   o.signal?.throwIfAborted();
   const indptr = new Int32Array(spec.rows + 1);
   const nnz = addon().sparseRowLengths(spec, indptr);

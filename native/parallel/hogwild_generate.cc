@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <utility>
 #include <vector>
 
 #include "../data/xoshiro.h"
@@ -89,6 +90,31 @@ std::vector<double> zipfByPermutedId(size_t n, double exponent, uint64_t seed, P
   return byId;
 }
 
+// Fills indices[q, to) with distinct features not yet taken, drawn one after another with
+// probability proportional to their weights among those left: the distribution the rejection
+// loop samples from, without its unbounded redraws. Efraimidis-Spirakis: each unused feature j gets
+// the key ln(u)/w_j (u uniform in (0, 1]) and the largest keys win; a feature of weight 0 (its
+// Zipf weight underflowed) ranks below every other and ties break by id. O(cols) per call.
+int32_t drawAmongUnused(const std::vector<double>& weights, std::vector<char>& taken, Xoshiro128& rng,
+                        int32_t* indices, int32_t q, int32_t to, std::vector<std::pair<double, uint32_t>>& keys) {
+  keys.clear();
+  for (size_t j = 0; j < weights.size(); ++j) {
+    if (taken[j]) continue;
+    const double lnU = std::log(uniform(rng));
+    keys.emplace_back(weights[j] > 0 ? lnU / weights[j] : -HUGE_VAL, static_cast<uint32_t>(j));
+  }
+  const size_t need = std::min(keys.size(), static_cast<size_t>(to - q));
+  const auto byKey = [](const std::pair<double, uint32_t>& a, const std::pair<double, uint32_t>& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(need), keys.end(), byKey);
+  for (size_t k = 0; k < need; ++k) {
+    taken[keys[k].second] = 1;
+    indices[q++] = static_cast<int32_t>(keys[k].second);
+  }
+  return q;
+}
+
 // Runs fn(block) for every block of [0, n) in kBlock steps on T threads (blocks handed out in
 // order through an atomic counter). Returns false when cancelled.
 template <class Fn>
@@ -154,6 +180,11 @@ bool fillSparseSet(const SparseSetSpec& spec, SparseSetArrays& out, const std::a
       out.truth[j] = uniform(rng) <= spec.truthDensity ? static_cast<float>(gaussian(rng)) : 0.0f;
   }
 
+  // Misses a row's rejection loop may spend before drawAmongUnused (O(cols)) takes over, so a
+  // row costs O(length + cols) draws at worst. (8 cols: rows below a large share of cols stay on
+  // the rejection path, and their output is what it was before the budget existed.)
+  const size_t missBudget = 8 * cols + 256;
+
   // Rows; labels[r] holds the raw margin x·w* until the labelling pass below.
   const bool filled = forEachBlock(rows, spec.threads, cancel, [&](size_t b, size_t begin, size_t end) {
     Xoshiro128 rng = stream(spec.seed, Rows, b);
@@ -161,6 +192,7 @@ bool fillSparseSet(const SparseSetSpec& spec, SparseSetArrays& out, const std::a
     // its own marks), so the buffer carries over between blocks and calls without a reset.
     thread_local std::vector<char> taken;
     if (taken.size() < cols) taken.assign(cols, 0);
+    std::vector<std::pair<double, uint32_t>> keys;  // drawAmongUnused's scratch
     for (size_t r = begin; r < end; ++r) {
       const int32_t from = out.indptr[r], to = out.indptr[r + 1];
       // The binding checked indptr, but JS owns it: a row changed since then is left alone rather
@@ -169,12 +201,23 @@ bool fillSparseSet(const SparseSetSpec& spec, SparseSetArrays& out, const std::a
         out.labels[r] = 0.0f;
         continue;
       }
-      for (int32_t q = from; q < to;) {
+      if (cancel && cancel->load(std::memory_order_relaxed)) return;
+      // Rejection: redraw until an unused feature comes up. A row holding most of a steep law's
+      // mass would redraw almost forever (KB9), so past a budget of misses the rest of the row is
+      // drawn directly among the unused features instead; rows that stay within the budget (all
+      // of them at typical settings) come out as before.
+      size_t misses = 0;
+      int32_t q = from;
+      while (q < to && misses <= missBudget) {
         const uint32_t j = features.draw(rng);
-        if (taken[j]) continue;
+        if (taken[j]) {
+          ++misses;
+          continue;
+        }
         taken[j] = 1;
         out.indices[q++] = static_cast<int32_t>(j);
       }
+      if (q < to) q = drawAmongUnused(byId, taken, rng, out.indices, q, to, keys);
       for (int32_t q = from; q < to; ++q) taken[out.indices[q]] = 0;
       std::sort(out.indices + from, out.indices + to);
       double norm = 0.0;

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { addon } from '../../lib/native';
-import { f32, i32, lengthArb, layoutArb, lit, numDesc, specialNumber, weird, weirdDeep } from './arbitraries';
+import { f32, f64, i32, lengthArb, layoutArb, lit, numDesc, specialNumber, weird, weirdDeep } from './arbitraries';
 import { checkCall, checkInvariant } from './check';
 import { suite } from './suite';
 import { materialize, Tracker } from './values';
@@ -15,9 +15,11 @@ import type { Desc } from './values';
 
 /**
  * Argument slots of each kernel (lib/kernels.ts): P params, G grads, S a state array, O an optional
- * state array, I indices, V sparse values, R rowLength, N a number, B a boolean.
+ * state array, I indices, V sparse values, R rowLength, N a number, B a boolean; for the packed
+ * kernels (`sgdPacked`...), Z an unused state slot (null) and F the Float64Array of scalars, as
+ * many as the plain kernel's N and B slots (flags as 0/1).
  */
-type Slot = 'P' | 'G' | 'S' | 'O' | 'I' | 'V' | 'R' | 'N' | 'B';
+type Slot = 'P' | 'G' | 'S' | 'O' | 'I' | 'V' | 'R' | 'N' | 'B' | 'Z' | 'F';
 const n = (k: number): Slot[] => new Array<Slot>(k).fill('N');
 export const KERNEL_SLOTS: Record<string, Slot[]> = {
   sgd: ['P', 'G', 'O', ...n(7), 'B'],
@@ -32,7 +34,19 @@ export const KERNEL_SLOTS: Record<string, Slot[]> = {
   adamax: ['P', 'G', 'S', 'S', ...n(8)],
   nadam: ['P', 'G', 'S', 'S', ...n(10)],
   memoryFloor: ['P', 'G', 'S', 'S'],
+  sgdPacked: ['P', 'G', 'O', 'Z', 'Z', 'F'],
+  adagradPacked: ['P', 'G', 'S', 'Z', 'Z', 'F'],
+  adadeltaPacked: ['P', 'G', 'S', 'S', 'Z', 'F'],
+  rmspropPacked: ['P', 'G', 'S', 'O', 'O', 'F'],
+  adamPacked: ['P', 'G', 'S', 'S', 'O', 'F'],
+  adamaxPacked: ['P', 'G', 'S', 'S', 'Z', 'F'],
+  nadamPacked: ['P', 'G', 'S', 'S', 'Z', 'F'],
 };
+
+/** How many scalars a packed kernel takes: its plain kernel's number and flag slots. */
+function packedScalarCount(kernel: string): number {
+  return (KERNEL_SLOTS[kernel.replace(/Packed$/, '')] ?? []).filter((k) => k === 'N' || k === 'B').length;
+}
 
 type Mutation =
   | { m: 'replace'; at: number; with: Desc }
@@ -89,7 +103,7 @@ function shapeArb(sparse: boolean): fc.Arbitrary<Shape> {
 }
 
 /** The valid argument list for a kernel and shape (scalars may still be non-finite). */
-function validArgs(slots: Slot[], s: Shape): fc.Arbitrary<Desc[]> {
+function validArgs(slots: Slot[], s: Shape, scalars: number): fc.Arbitrary<Desc[]> {
   const total = s.lengths.reduce((a, b) => a + b, 0);
   const tensor = s.list
     ? fc.tuple(...s.lengths.map((len) => f32(len, layoutArb))).map((items) => ({ t: 'arr', items }) as Desc)
@@ -104,6 +118,8 @@ function validArgs(slots: Slot[], s: Shape): fc.Arbitrary<Desc[]> {
       case 'R': return fc.constant(lit(s.rowLength));
       case 'N': return numDesc(finiteScalar);
       case 'B': return fc.boolean().map((v) => lit(v));
+      case 'Z': return fc.constant(lit(null));
+      case 'F': return f64(fc.array(finiteScalar, { minLength: scalars, maxLength: scalars }));
     }
   };
   return fc.tuple(...slots.map(bySlot));
@@ -128,6 +144,8 @@ function applyMutation(args: Desc[], mu: Mutation): Desc[] {
     case 'resize': {
       const d = out[at(mu.at)];
       if (d?.t === 'f32') out[at(mu.at)] = { ...d, n: mu.n };
+      // The packed scalars: one short, one too many, or empty.
+      if (d?.t === 'f64') out[at(mu.at)] = { ...d, values: Array.from({ length: mu.n % (d.values.length + 2) }, (_, k) => d.values[k] ?? 0.5) };
       return out;
     }
     case 'alias': if (out.length) out[at(mu.at)] = { t: 'alias', of: mu.of, start: mu.start, n: mu.n }; return out;
@@ -163,7 +181,7 @@ export const kernelCaseArb: fc.Arbitrary<KernelCase> = fc.constantFrom(...Object
   shapeArb(kernel.endsWith('Sparse')).chain((shape) => fc.record({
     kernel: fc.constant(kernel),
     shape: fc.constant(shape),
-    args: validArgs(KERNEL_SLOTS[kernel]!, shape),
+    args: validArgs(KERNEL_SLOTS[kernel]!, shape, packedScalarCount(kernel)),
     mutations: fc.oneof({ arbitrary: fc.constant<Mutation[]>([]), weight: 2 }, { arbitrary: fc.array(mutationArb, { minLength: 1, maxLength: 3 }), weight: 3 }),
     isa: fc.constantFrom(...isas()),
     parallelMin: fc.option(fc.constantFrom(0, 1, 7, 64), { freq: 2, nil: null }),
@@ -173,8 +191,8 @@ export const kernelCaseArb: fc.Arbitrary<KernelCase> = fc.constantFrom(...Object
 function mustSucceed(c: KernelCase): boolean {
   if (c.mutations.length || !c.shape.indicesValid) return false;
   const live = (d: Desc): boolean =>
-    d.t === 'arr' ? d.items.every(live) : d.t === 'f32' || d.t === 'i32' ? !d.layout.detach || (d.t === 'f32' ? d.n === 0 : d.values.length === 0) : true;
-  return c.args.every((d) => live(d) && (d.t !== 'num' || Number.isFinite(d.v)));
+    d.t === 'arr' ? d.items.every(live) : d.t === 'f32' || d.t === 'i32' || d.t === 'f64' ? !d.layout.detach || (d.t === 'f32' ? d.n === 0 : d.values.length === 0) : true;
+  return c.args.every((d) => live(d) && (d.t !== 'num' || Number.isFinite(d.v)) && (d.t !== 'f64' || d.values.every(Number.isFinite)));
 }
 
 export const addonKernels = suite<KernelCase>({

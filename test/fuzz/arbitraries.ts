@@ -74,6 +74,9 @@ export const i32 = (values: fc.Arbitrary<number[]>, layout: fc.Arbitrary<Layout>
 export const u32 = (values: fc.Arbitrary<number[]>, layout: fc.Arbitrary<Layout> = layoutArb): fc.Arbitrary<Desc> =>
   fc.record({ values, layout }).map(({ values: v, layout: l }) => ({ t: 'u32', values: v, layout: l }) as Desc);
 
+export const f64 = (values: fc.Arbitrary<number[]>, layout: fc.Arbitrary<Layout> = layoutArb): fc.Arbitrary<Desc> =>
+  fc.record({ values, layout }).map(({ values: v, layout: l }) => ({ t: 'f64', values: v, layout: l }) as Desc);
+
 const typedName: fc.Arbitrary<TypedName> = fc.constantFrom<TypedName>(
   'Float64Array', 'Int32Array', 'Uint32Array', 'Uint8Array', 'Int8Array', 'Uint16Array', 'BigInt64Array');
 

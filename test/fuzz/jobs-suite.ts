@@ -18,7 +18,6 @@ import { anyF32, f32, i32, lit, liveLayout, mostly, optionsObject, u32, weird, w
 import { checkAsyncCall, checkCall, checkInvariant, describeError, sameBits } from './check';
 import type { Allow, FuzzStats } from './check';
 import { allowCheckpointError, dropUndefined, plainValue } from './checkpoint-suite';
-import { includeKnownHazards } from './known-bugs';
 import { suite } from './suite';
 import { FuzzCallbackError, materialize, Tracker } from './values';
 import type { Desc } from './values';
@@ -173,8 +172,8 @@ const sparseGenOptions: fc.Arbitrary<Desc> = jobOptions({
   cols: { ok: n(0, 1, 3, 50), bad: n(-1, 1.5, NaN, 2 ** 31), required: true },
   meanNonzeros: { ok: n(1, 5, 75), bad: n(0, -1, NaN) },
   lengthSpread: { ok: n(0, 0.5, 4), bad: n(5, -1) },
-  // A steep Zipf law (exponent ~8) with rows nearly as long as cols hangs the generator (KB9): only with FUZZ_KNOWN=1.
-  exponent: { ok: includeKnownHazards ? n(0, 1, 8) : n(0, 1, 1.5), bad: n(9, -1) },
+  // A steep Zipf law (exponent 8) with rows nearly as long as cols once hung the generator (KB9, fixed).
+  exponent: { ok: n(0, 1, 1.5, 8), bad: n(9, -1) },
   truthDensity: { ok: n(0, 0.2, 1), bad: n(2) },
   task: { ok: s('classification', 'regression'), bad: s('x') },
   labelNoise: { ok: n(0, 0.05, 1), bad: n(2) },
@@ -327,20 +326,6 @@ function start(c: JobCase, values: Record<string, unknown> | unknown): Promise<u
   }
 }
 
-/**
- * KB14: a worker thread terminated while a native call of the addon throws (or while it loads the
- * addon) can abort the whole process: node-addon-api's napi_throw fails in a terminating env and it
- * rethrows a C++ Napi::Error out of the callback ("terminate called after throwing an instance of
- * 'Napi::Error'"). hogwildWorkers terminates the other workers when one fails, so a failing model
- * on 2+ workers can hit it. Until the build defines NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS, a
- * failing model runs on one worker unless FUZZ_KNOWN=1.
- */
-function avoidKnownWorkerCrash(options: unknown): void {
-  if (typeof options !== 'object' || options === null || types.isProxy(options)) return;
-  const o = options as { model?: unknown; workers?: unknown };
-  if (typeof o.model === 'string' && /bad-gradient|throwing/.test(o.model)) o.workers = 1;
-}
-
 export const jobCalls = suite<JobCase>({
   name: 'api jobs (hogwild, hogwildWorkers, generators, fit options)',
   weight: 2,
@@ -356,7 +341,6 @@ export const jobCalls = suite<JobCase>({
     const controller = new AbortController();
     if (c.abort === 'before') controller.abort();
     const options = fill(materialize(c.options, tr), controller);
-    if (c.kind === 'hogwildWorkers' && !includeKnownHazards) avoidKnownWorkerCrash(options);
     const params = typeof options === 'object' && options !== null && !types.isProxy(options) ? (options as { params?: unknown }).params : undefined;
     let second: { threw: boolean; error?: unknown } | undefined;
     const first = await checkAsyncCall(stats, SUITE, c.kind, tr, async () => {

@@ -6,6 +6,7 @@ import { addonAsyncReads, addonData } from './addon-data';
 import { addonKernels } from './addon-kernels';
 import { addonObjectives } from './addon-objectives';
 import { apiAsyncCalls, apiCalls } from './api-suite';
+import { asyncServerCalls, asyncTrainerCalls } from './async-suite';
 import { checkpointFiles } from './checkpoint-suite';
 import { checkpointFileCalls, jobCalls } from './jobs-suite';
 import { optimizerScenarios } from './optimizer-suite';
@@ -13,5 +14,5 @@ import type { Suite } from './suite';
 
 export const SUITES: readonly Suite[] = [
   addonKernels, addonObjectives, addonData, addonAsyncReads, optimizerScenarios, apiCalls, apiAsyncCalls, checkpointFiles,
-  jobCalls, checkpointFileCalls,
+  jobCalls, checkpointFileCalls, asyncServerCalls, asyncTrainerCalls,
 ];

@@ -32,6 +32,8 @@ export type Desc =
   | { t: 'alias'; of: number; start: number; n: number }
   | { t: 'i32'; values: number[]; layout: Layout }
   | { t: 'u32'; values: number[]; layout: Layout }
+  /** A Float64Array (the packed kernels' scalars), laid out like the others. */
+  | { t: 'f64'; values: number[]; layout: Layout }
   | { t: 'u8'; bytes: number[] }
   | { t: 'typed'; ctor: TypedName; n: number }
   | { t: 'buffer'; n: number }
@@ -199,6 +201,13 @@ export function materialize(d: Desc, tr: Tracker): unknown {
     case 'u32': {
       const { buffer, offset } = tr.allocate(d.values.length, 4, d.layout);
       const a = d.t === 'i32' ? new Int32Array(buffer, offset, d.values.length) : new Uint32Array(buffer, offset, d.values.length);
+      a.set(d.values);
+      if (d.layout.detach) tr.detach(buffer);
+      return a;
+    }
+    case 'f64': {
+      const { buffer, offset } = tr.allocate(d.values.length, 8, d.layout);
+      const a = new Float64Array(buffer, offset, d.values.length);
       a.set(d.values);
       if (d.layout.detach) tr.detach(buffer);
       return a;

@@ -6,6 +6,7 @@
 import { describe } from '../../optimizers/validate';
 import { applyPush, type ResolvedServerRule } from '../server-rule';
 import type { ParameterTransport, Push, ShardLayout, TransportStats } from '../transport';
+import { transportClosedError } from '../transport';
 import { enqueue, type PushQueue } from './queue';
 import { hashId, lockShard, rememberId, seenId, type SharedShard, Slot, unlockShard } from './shared-shard';
 
@@ -68,7 +69,7 @@ export class InProcessTransport implements ParameterTransport {
   }
 
   private shardAt(where: string, shard: unknown): SharedShard {
-    if (this.closed) throw new Error(`InProcessTransport.${where}: the transport is closed`);
+    if (this.closed) throw transportClosedError(`InProcessTransport.${where}`);
     if (typeof shard !== 'number' || !Number.isInteger(shard) || shard < 0 || shard >= this.config.shards.length)
       throw new RangeError(`InProcessTransport.${where}: shard must be an integer in [0, ${this.config.shards.length - 1}], got ${String(shard)}`);
     return this.config.shards[shard]!;

@@ -41,7 +41,10 @@ export function loadIoredis(): IoredisModule {
 
 /** Checks a {@link RedisLocation}; throws a TypeError naming `name` when it is malformed. */
 export function checkLocation(location: unknown, name: string): RedisLocation {
-  if (typeof location !== 'object' || location === null) throw new TypeError(`${name} must be an object with url or cluster`);
+  // A Float32Array, an array or a Date has neither url nor cluster: taking it for "the default
+  // local Redis" would connect (and retry) somewhere the caller never named.
+  const proto = typeof location === 'object' && location !== null ? Object.getPrototypeOf(location) : undefined;
+  if (proto !== Object.prototype && proto !== null) throw new TypeError(`${name} must be a plain object with url or cluster`);
   const l = location as RedisLocation;
   if (l.url !== undefined && (typeof l.url !== 'string' || !/^rediss?:\/\//.test(l.url)))
     throw new TypeError(`${name}.url must be a redis:// or rediss:// URL; got ${JSON.stringify(l.url)}`);

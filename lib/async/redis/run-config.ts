@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { checkKnownKeys, checkNumber, describe } from '../../optimizers/validate';
 import type { ServerRule } from '../transport';
+import { resolveServerRule } from '../server-rule';
 import { checkLocation, type RedisLocation } from './connection';
 import { checkJobName } from './keys';
 import type { RedisAlgorithm } from './worker';
@@ -62,6 +63,12 @@ export function checkRunConfig(raw: unknown, baseDir: string): Required<Omit<Red
   const init = c.init ?? 'zeros';
   if (init !== 'zeros' && (typeof init !== 'object' || init === null || typeof init.uniform !== 'number'))
     throw new TypeError(`${where}: init must be 'zeros' or { uniform: scale, seed? }`);
+  if (init !== 'zeros') {
+    checkNumber(where, 'init.uniform', init.uniform, { min: 0 });
+    if (init.seed !== undefined) checkNumber(where, 'init.seed', init.seed, { min: 0, integer: true });
+  }
+  // Checked here, where the config is read, rather than in every shard server that would fail on it later.
+  if (c.rule !== undefined) resolveServerRule(c.rule);
   const ifExists = c.ifExists ?? 'overwrite';
   if (ifExists !== 'overwrite' && ifExists !== 'resume') throw new TypeError(`${where}: ifExists must be 'overwrite' or 'resume'`);
   const model = /^[a-z]+:/i.test(c.model) ? c.model : path.resolve(baseDir, c.model);

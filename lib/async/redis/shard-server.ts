@@ -295,6 +295,9 @@ export async function runShardServer(options: ShardServerOptions): Promise<Shard
   const progressEveryMs = checkNumber(WHERE, 'options.progressEveryMs', options.progressEveryMs ?? 1_000, { min: 1 });
   const consumer = options.consumer ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   if (typeof consumer !== 'string' || consumer.length === 0) throw new TypeError(`${WHERE}: options.consumer must be a non-empty string`);
+  // The shape of options.shards is checked before connecting (its range needs the job's layout).
+  if (options.shards !== undefined && (!Array.isArray(options.shards) || options.shards.length === 0))
+    throw new TypeError(`${WHERE}: options.shards must be a non-empty array of shard indices`);
   const prefix = prefixOf(location);
 
   const control = connect(location, null);

@@ -12,6 +12,7 @@ import { checkNumber, checkFloat32Array, describe } from '../../optimizers/valid
 import { compiledModule } from '../compiled';
 import { checkShardLayout } from '../layout';
 import type { ParameterTransport, Push, ShardLayout, TransportEndpoint, TransportStats } from '../transport';
+import { transportClosedError } from '../transport';
 import { bytesOf, copyBlob } from './codec';
 import { checkLocation, closeQuietly, connect, prefixOf, type RedisClient, type RedisLocation } from './connection';
 import { readJobMeta, stateField, type RedisJobMeta } from './job';
@@ -46,7 +47,7 @@ export class RedisTransport implements ParameterTransport {
   }
 
   private shardLength(shard: number, method: string): number {
-    if (this.closed) throw new Error(`${WHERE}.${method}: the transport is closed`);
+    if (this.closed) throw transportClosedError(`${WHERE}.${method}`);
     checkNumber(`${WHERE}.${method}`, 'shard', shard, { min: 0, max: this.layout.shards.length - 1, integer: true });
     return this.layout.shards[shard]!.length;
   }
