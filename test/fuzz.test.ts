@@ -289,7 +289,7 @@ describe('bugs the fuzzer found in the async-SGD exports (test/fuzz/async-suite.
   it('checkRunConfig checks the server rule and the uniform init scale where the config is read', async () => {
     const { checkRunConfig } = await import('../lib/index');
     const base = { redis: { url: 'redis://127.0.0.1:6379' }, job: 'j', algorithm: 'downpour', model: 'm.cjs' };
-    expect(() => checkRunConfig({ ...base, rule: { name: 'adam' } }, '/tmp')).toThrow(RangeError);
+    expect(() => checkRunConfig({ ...base, rule: { name: 'lamb' } }, '/tmp')).toThrow(RangeError);
     expect(() => checkRunConfig({ ...base, rule: { name: 'sgd', lr: NaN } }, '/tmp')).toThrow(/rule.lr/);
     expect(() => checkRunConfig({ ...base, init: { uniform: Infinity } }, '/tmp')).toThrow(/init.uniform/);
     expect(() => checkRunConfig({ ...base, init: { uniform: 0.1, seed: -1 } }, '/tmp')).toThrow(/init.seed/);

@@ -40,10 +40,18 @@ const allowCoded: Allow = (e) => {
 const ruleArb: fc.Arbitrary<Desc> = fc.oneof(
   { arbitrary: s('sgd', 'adagrad', 'adaptive-revision', 'elastic'), weight: 3 },
   { arbitrary: optionsObject({
-    name: s('sgd', 'adagrad', 'adaptive-revision', 'elastic', 'adam'),
+    name: s('sgd', 'adagrad', 'adaptive-revision', 'elastic', 'momentum', 'nesterov', 'rmsprop', 'adadelta', 'adam', 'adamw', 'amsgrad', 'adamax', 'lamb'),
     lr: n(0.1, 1, 0, -1, NaN, Infinity, 1e300, 1e-30),
     eps: n(1e-10, 0, -1, NaN, Infinity),
     initialAccumulatorValue: n(0.1, 0, -1, NaN, Infinity, 1e300),
+    momentum: n(0, 0.9, 1, -0.5, NaN, Infinity),
+    betas: fc.oneof(
+      fc.constantFrom([0.9, 0.999], [1, 0.5], [NaN, 0.9], [0.9]).map((v) => ({ t: 'arr', items: v.map(lit) }) as Desc),
+      s('x'),
+    ),
+    rho: n(0.9, 0, 1, 2, NaN),
+    alpha: n(0.99, 0, 1.5, NaN),
+    weightDecay: n(0, 0.01, -1, NaN, Infinity),
   }), weight: 5 },
   { arbitrary: weird, weight: 1 },
 );
