@@ -221,6 +221,13 @@ interface Problem {
   initial(seed: number, scale: number): Float32Array;
 }
 
+/** 0, 1, …, n − 1 (a plain loop: Uint32Array.from with a map function is several times slower). */
+function identityOrder(n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}
+
 function sharedFloats(length: number): Float32Array {
   return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
 }
@@ -328,7 +335,7 @@ async function runHogwild(options: HogwildOptions, guard: JobGuard): Promise<Hog
     params, rule, accumulators, lr, eps, l2,
     inverseDegree: new Float32Array(problem.inverseDegrees),
     degreesReady: false,
-    order: Uint32Array.from({ length: problem.examples }, (_, i) => i),
+    order: identityOrder(problem.examples),
     rngState: shuffle ? seedState(seed) : null,
     mode, threads, chunk, evaluate, lazyL2, hotFeatures, flushEvery, trace,
     validation: problem.validation,

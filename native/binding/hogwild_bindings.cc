@@ -160,8 +160,12 @@ void evaluateEpoch(const EpochJob& job, unsigned T, EpochReport& r) {
 
 void runEpochJob(EpochJob& job, EpochReport& r) {
   if (!job.degreesReady) {
-    r.error = job.mf ? inverseRatingDegrees(job.factors.data, job.inverseDegree)
-                     : inverseFeatureDegrees(job.linear.X, job.inverseDegree);
+    // The first epoch checks every index before any update (a bad one rejects with w untouched).
+    // Linear jobs that never read the degrees (no L2, no hot buffer) check without counting them:
+    // job.inverseDegree then stays as JS made it (zeros), and μ·(1/d_j) is μ = 0 anyway.
+    if (job.mf) r.error = inverseRatingDegrees(job.factors.data, job.inverseDegree);
+    else if (linearNeedsDegrees(job.linear)) r.error = inverseFeatureDegrees(job.linear.X, job.inverseDegree);
+    else r.error = checkFeatureIndices(job.linear.X);
     if (!r.error.empty()) return;
   }
   if (job.rngState) shuffleIndices(job.order, job.examples, job.rngState);

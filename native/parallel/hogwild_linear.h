@@ -78,6 +78,14 @@ struct LinearEvaluation {
 // the way. Returns an error message naming the bad value, or "".
 std::string inverseFeatureDegrees(const Features& X, float* out);
 
+// The same checks without the degrees (the first bad value in row order, the same message), for a
+// job that never reads them: plain SGD with no L2 and no hot-feature buffer. O(nnz) compares that
+// vectorise, no writes.
+std::string checkFeatureIndices(const Features& X);
+
+// Whether the epochs read the degrees: the L2 shrink (μ > 0) or the hot-feature ranking.
+bool linearNeedsDegrees(const SparseLinearProblem& p);
+
 // One epoch of updates over order[0, n). Mode 'private': each thread trains its own copy of w (and
 // of the accumulators), started from w; w becomes their mean at the end of the epoch.
 HogwildOutcome trainLinearEpoch(const SparseLinearProblem& p, const uint32_t* order, size_t n,
