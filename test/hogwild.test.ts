@@ -69,7 +69,7 @@ describe('hogwild() on sparse linear models', () => {
     // keeps the atomic one even on one thread. Same operations in the same order: the same floats.
     // With l2 0 the plain loop skips the degrees (μ·(1/d_j) is μ then): still the same floats.
     const { train } = await sparseProblem(2000, 800);
-    for (const [rule, l2] of [['sgd', 1e-2], ['adagrad', 1e-2], ['sgd', 0]] as const) {
+    for (const [rule, l2] of [['sgd', 1e-2], ['adagrad', 1e-2], ['sgd', 0], ['adagrad', 0]] as const) {
       const common: HogwildOptions = { objective: 'logistic', data: train, bias: true, rule, epochs: 3, lr: 0.3, l2, seed: 5, evaluate: false };
       const atomic = await hogwild({ ...common, mode: 'locked', threads: 1 });
       const plain = await hogwild({ ...common, mode: 'sequential' });

@@ -192,8 +192,10 @@ const RULES: readonly HogwildRule[] = ['sgd', 'adagrad'];
  * The job this file sends: HogwildEpochJob plus the 'private' mode and the contention options that
  * the native binding reads (native/binding/hogwild_bindings.cc) and addon-types.ts does not list yet.
  */
-type EpochJob = Omit<HogwildEpochJob, 'mode'> & {
+type EpochJob = Omit<HogwildEpochJob, 'mode' | 'inverseDegree'> & {
   mode: HogwildMode; lazyL2: boolean; hotFeatures: number; flushEvery: number; trace: boolean;
+  /** null: a linear job with no L2 and no hot buffer never reads the degrees (the binding accepts it then). */
+  inverseDegree: Float32Array | null;
   /** Several epochs in one native job, one step size each (the result is then { epochs: [...] }). */
   lrs?: Float64Array;
 };
@@ -333,7 +335,9 @@ async function runHogwild(options: HogwildOptions, guard: JobGuard): Promise<Hog
   const job: EpochJob = {
     ...problem.fields,
     params, rule, accumulators, lr, eps, l2,
-    inverseDegree: new Float32Array(problem.inverseDegrees),
+    // The degrees only where the epochs read them: 'mf', the L2 shrink, the hot-feature ranking
+    // (a cols-long zeroed buffer is a fixed cost of every call that the training never uses).
+    inverseDegree: objective === 'mf' || l2 > 0 || hotFeatures > 0 ? new Float32Array(problem.inverseDegrees) : null,
     degreesReady: false,
     order: identityOrder(problem.examples),
     rngState: shuffle ? seedState(seed) : null,
@@ -348,7 +352,7 @@ async function runHogwild(options: HogwildOptions, guard: JobGuard): Promise<Hog
   });
   /** Runs the job natively; cancelled when the signal aborts. */
   const run = async <R>(): Promise<R> => {
-    const running = addon().hogwildEpochAsync(job as HogwildEpochJob);
+    const running = addon().hogwildEpochAsync(job as unknown as HogwildEpochJob);
     const stop = (): void => running.cancel();
     signal?.addEventListener('abort', stop, { once: true });
     try {

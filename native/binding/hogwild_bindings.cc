@@ -379,19 +379,9 @@ Napi::Value HogwildEpochAsync(const Napi::CallbackInfo& info) {
   readSharedState(env, job, parameters, step);
   if (step.acc && overlaps(step.acc, parameters * 4, params, parameters * 4))
     throwRange(env, "accumulators must not share memory with params");
-  const F32View degrees = f32Exact(env, job.Get("inverseDegree"), "job.inverseDegree", degreeLength);
-  if (overlaps(degrees.data, degreeLength * 4, params, parameters * 4) ||
-      (step.acc && overlaps(degrees.data, degreeLength * 4, step.acc, parameters * 4)))
-    throwRange(env, "job.inverseDegree must not share memory with params or accumulators");
-  plan.inverseDegree = degrees.data;
   plan.degreesReady = boolField(env, job, "degreesReady", "job");
-  if (plan.mf) {
-    plan.factors.step = step;
-    plan.factors.inverseDegree = degrees.data;
-  } else {
-    plan.linear.step = step;
-    plan.linear.inverseDegree = degrees.data;
-  }
+  if (plan.mf) plan.factors.step = step;
+  else plan.linear.step = step;
 
   const U32View order = requireU32(env, job.Get("order"), "job.order");
   if (order.length != plan.examples)
@@ -429,6 +419,20 @@ Napi::Value HogwildEpochAsync(const Napi::CallbackInfo& info) {
   if (!job.Get("hotFeatures").IsUndefined())
     plan.linear.hotFeatures = static_cast<uint32_t>(countField(env, job, "hotFeatures", "job", 0, 1 << 24));
   if (!job.Get("flushEvery").IsUndefined()) plan.linear.flushEvery = countField(env, job, "flushEvery", "job", 1, 1e9);
+  // The degrees: a cols (or userCount + itemCount) Float32Array, or null for a linear job that never
+  // reads them (no L2, no hot buffer), which then skips allocating and zeroing a cols-long buffer.
+  const Napi::Value degreeArray = job.Get("inverseDegree");
+  if (!plan.mf && !linearNeedsDegrees(plan.linear) && (degreeArray.IsNull() || degreeArray.IsUndefined())) {
+    plan.inverseDegree = nullptr;
+  } else {
+    const F32View degrees = f32Exact(env, degreeArray, "job.inverseDegree", degreeLength);
+    if (overlaps(degrees.data, degreeLength * 4, params, parameters * 4) ||
+        (step.acc && overlaps(degrees.data, degreeLength * 4, step.acc, parameters * 4)))
+      throwRange(env, "job.inverseDegree must not share memory with params or accumulators");
+    plan.inverseDegree = degrees.data;
+  }
+  plan.factors.inverseDegree = plan.inverseDegree;
+  plan.linear.inverseDegree = plan.inverseDegree;
   // Only threads that share the memory gain from skipping no-op stores (hogwild_shared.h).
   const bool shared = hogwildThreadCount(plan.schedule, plan.examples) > 1;
   plan.linear.step.skipUnchanged = shared;

@@ -218,7 +218,9 @@ class LinearKernel {
     if (d == 0.0f && mu == 0.0f) return true;
     // The bounds checked above still hold (they are locals); each index is read and checked again,
     // since JS may have changed the array in between.
+    // Null without L2 (and no hot buffer): μ·(1/d_j) is then μ itself (see the plain loop below).
     const float* inverseDegree = p_.inverseDegree;
+    auto shrinkOf = [mu, inverseDegree](int32_t j) { return inverseDegree ? mu * inverseDegree[j] : mu; };
     const SharedStep step = step_;  // a local: its fields stay in registers across the stores
     if (Lazy && d == 0.0f) {  // shrink only: the thread's own factors, nothing shared
       const double lr = static_cast<double>(step.lr);
@@ -257,11 +259,11 @@ class LinearKernel {
       } else if (std::is_same<Access, PlainAccess>::value && !step.acc) {
         // plain SGD alone: SharedStep::apply's sgd arithmetic, with its flags out of the loop
         const float wi = w[j];
-        w[j] = wi - step.lr * (d * values[q] + mu * inverseDegree[j] * wi);
+        w[j] = wi - step.lr * (d * values[q] + shrinkOf(j) * wi);
       } else if (Hot) {  // sgd only (acc is null), so the index into the accumulators is unused
-        step.template apply<Access>(at<Hot>(static_cast<uint32_t>(j)), 0, d * values[q], mu * inverseDegree[j], scratch);
+        step.template apply<Access>(at<Hot>(static_cast<uint32_t>(j)), 0, d * values[q], shrinkOf(j), scratch);
       } else {
-        step.template apply<Access>(w, static_cast<size_t>(j), d * values[q], mu * inverseDegree[j], scratch);
+        step.template apply<Access>(w, static_cast<size_t>(j), d * values[q], shrinkOf(j), scratch);
       }
     }
     if (p_.objective.bias) step.template apply<Access>(w, X.cols, d, 0.0f, scratch);
@@ -371,10 +373,16 @@ bool featuresLookGood(const Features& X) {
     rowsGood &= begin >= 0 && end >= begin && static_cast<size_t>(end) <= X.nnz;
   }
   if (!rowsGood || static_cast<size_t>(X.indptr[X.rows]) != X.nnz || X.indptr[0] != 0) return false;
-  uint32_t largest = 0;
+  // The OR of the indices is at least their largest value (as unsigned: a negative one sets the top
+  // bit), and one instruction per vector where SSE2 has no unsigned max: below cols, every index is
+  // good (always so when cols is a power of 2, as with hashed features); else the exact max decides.
   const int32_t* indices = X.indices;
+  uint32_t any = 0;
+  for (size_t q = 0; q < X.nnz; ++q) any |= static_cast<uint32_t>(indices[q]);
+  if (any < X.cols) return true;
+  uint32_t largest = 0;
   for (size_t q = 0; q < X.nnz; ++q) largest = std::max(largest, static_cast<uint32_t>(indices[q]));
-  return X.nnz == 0 || largest < X.cols;
+  return largest < X.cols;
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ struct SparseLinearProblem {
   Features X;                 // CSR
   const float* y = nullptr;   // one label per row: ±1 or 0/1 for the binary losses, any value for squared
   float* w = nullptr;         // cols (+1 with bias) shared floats
-  const float* inverseDegree = nullptr;  // cols: 1/d_j, 0 where d_j = 0
+  const float* inverseDegree = nullptr;  // cols: 1/d_j, 0 where d_j = 0; null when l2 = 0 and H = 0
   double l2 = 0.0;                       // μ
   SharedStep step;
   bool lazyL2 = false;       // see above; plain SGD only
