@@ -32,7 +32,7 @@ import { writeCharts } from './lib/hogwild-charts.mjs';
 import { machineInfo, watchLoad } from './lib/machine.mjs';
 import { Progress } from './lib/progress.mjs';
 import { countSharing } from './lib/sharing-model.mjs';
-import { loadSpamTask, runOurs, runSklearn, SPAM } from './lib/spam-task.mjs';
+import { loadSpamTask, releaseSklearnFiles, runOurs, runSklearn, SPAM } from './lib/spam-task.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -144,6 +144,7 @@ async function measureSpam() {
       const keep = (r, prev) => ({ ...(r.seconds < prev.seconds ? r : prev), cpuNsPerNonzero: Math.min(r.cpuNsPerNonzero, prev.cpuNsPerNonzero) });
       theirs = theirs?.rows ? { ...s, rows: s.rows.map((r, k) => keep(r, theirs.rows[k])) } : s;
     }
+    releaseSklearnFiles(task);
     spam = { task: { train: task.train.y.length, test: task.test.y.length, nnz: task.nnz, features: task.features, ...SPAM }, ours, sklearn: theirs, load: stop() };
   }
   progress.step();

@@ -87,26 +87,34 @@ export function runSklearn(task, { repeats = 3 } = {}) {
   if (!fs.existsSync(PYTHON)) return { skipped: `${PYTHON} not found` };
   const probe = spawnSync(PYTHON, ['-c', 'import sklearn, numpy; print(sklearn.__version__)'], { encoding: 'utf8' });
   if (probe.status !== 0) return { skipped: `scikit-learn is not importable by ${PYTHON} (apt-get install python3-sklearn)` };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-spam-'));
-  try {
-    task.writeSvmlight(path.join(dir, 'spam-train.svmlight'), task.train.X, task.train.y);
-    task.writeSvmlight(path.join(dir, 'spam-test.svmlight'), task.test.X, task.test.y);
-    const json = path.join(dir, 'sklearn.json');
-    const run = spawnSync(PYTHON, [
-      path.join(root, 'bench', 'spam-sklearn.py'), dir, '--epochs', String(SPAM.epochs), '--l2', String(SPAM.l2),
-      '--models', 'sgd', '--repeats', String(repeats), '--json', json,
-    ], { encoding: 'utf8', timeout: 600_000 });
-    if (run.status !== 0) return { skipped: `bench/spam-sklearn.py failed (${(run.stderr || run.error?.message || '').trim().split('\n').at(-1)})` };
-    const out = JSON.parse(fs.readFileSync(json, 'utf8'));
-    return {
-      version: out.sklearn,
-      rows: out.rows.map((r) => ({
-        name: `scikit-learn ${out.sklearn} ${r.model}`, threads: 1, epochs: r.epochs, seconds: r.trainSeconds,
-        nsPerNonzero: (1e9 * r.trainSeconds) / (task.nnz * r.epochs), cpuNsPerNonzero: (1e9 * r.trainCpuSeconds) / (task.nnz * r.epochs), testAccuracy: r.test.accuracy, testLoss: r.testLoss,
-      })),
-    };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+  // The svmlight files are written once per task (releaseSklearnFiles removes them): writing them
+  // every round filled this process's heap with garbage that the collector then cleared during our
+  // next timed calls, a cost the Python side never paid.
+  if (!task.sklearnDir) {
+    task.sklearnDir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-spam-'));
+    task.writeSvmlight(path.join(task.sklearnDir, 'spam-train.svmlight'), task.train.X, task.train.y);
+    task.writeSvmlight(path.join(task.sklearnDir, 'spam-test.svmlight'), task.test.X, task.test.y);
   }
+  const dir = task.sklearnDir;
+  const json = path.join(dir, 'sklearn.json');
+  const run = spawnSync(PYTHON, [
+    path.join(root, 'bench', 'spam-sklearn.py'), dir, '--epochs', String(SPAM.epochs), '--l2', String(SPAM.l2),
+    '--models', 'sgd', '--repeats', String(repeats), '--json', json,
+  ], { encoding: 'utf8', timeout: 600_000 });
+  if (run.status !== 0) return { skipped: `bench/spam-sklearn.py failed (${(run.stderr || run.error?.message || '').trim().split('\n').at(-1)})` };
+  const out = JSON.parse(fs.readFileSync(json, 'utf8'));
+  return {
+    version: out.sklearn,
+    rows: out.rows.map((r) => ({
+      name: `scikit-learn ${out.sklearn} ${r.model}`, threads: 1, epochs: r.epochs, seconds: r.trainSeconds,
+      nsPerNonzero: (1e9 * r.trainSeconds) / (task.nnz * r.epochs), cpuNsPerNonzero: (1e9 * r.trainCpuSeconds) / (task.nnz * r.epochs), testAccuracy: r.test.accuracy, testLoss: r.testLoss,
+    })),
+  };
+}
+
+/** Removes the svmlight files runSklearn wrote for the task, if any. */
+export function releaseSklearnFiles(task) {
+  if (task.sklearnDir) fs.rmSync(task.sklearnDir, { recursive: true, force: true });
+  task.sklearnDir = undefined;
 }
 
