@@ -5,7 +5,8 @@
                                              [--models all|sgd] [--repeats N]
   (bench/hogwild.mjs runs it with --models sgd to time SGDClassifier against the Hogwild! loop)
 
-Trains the objective the example minimises (mean logistic loss + l2/2 * ||w||^2, unpenalised bias)
+Trains the objective the example minimises (mean logistic loss + l2/2 * ||w||^2, unpenalised bias;
+--l2 0: the mean logistic loss alone, penalty=None)
 with SGDClassifier (one thread, Cython, sparse CSR, one example per step with lazy weight decay:
 its own "optimal" step-size schedule, and a constant step of the example's plain-SGD learning rate
 divided by its batch size; same epochs, shuffled)
@@ -77,13 +78,17 @@ def main():
     X_test, y_test = load_svmlight_file(os.path.join(args.dir, "spam-test.svmlight"), n_features=n_features, dtype=np.float32)
     X_train, X_test = X_train.astype(np.float64), X_test.astype(np.float64)  # SGDClassifier computes in float64 anyway
 
-    common = dict(loss="log_loss", penalty="l2", alpha=args.l2, max_iter=args.epochs, tol=None,
-                  shuffle=True, random_state=args.seed, average=False)
+    # --l2 0: no penalty at all (penalty=None; LogisticRegression unpenalised). The "optimal" schedule
+    # eta = 1 / (alpha (t + t0)) still needs an alpha: sklearn's default 1e-4, which then sets the
+    # step size only.
+    penalty = dict(penalty="l2", alpha=args.l2) if args.l2 > 0 else dict(penalty=None)
+    common = dict(loss="log_loss", max_iter=args.epochs, tol=None, shuffle=True, random_state=args.seed, average=False)
+    lbfgs = dict(C=1.0 / (X_train.shape[0] * args.l2)) if args.l2 > 0 else dict(penalty=None)
     models = [
-        ("SGDClassifier optimal", SGDClassifier(learning_rate="optimal", **common)),
+        ("SGDClassifier optimal", SGDClassifier(learning_rate="optimal", **common, **penalty)),
         # one example per step: the example's lr over its batch of 32 moves each example's gradient as far
-        ("SGDClassifier constant", SGDClassifier(learning_rate="constant", eta0=args.sgd_lr / args.batch_size, **common)),
-        ("LogisticRegression lbfgs", LogisticRegression(C=1.0 / (X_train.shape[0] * args.l2), solver="lbfgs", max_iter=10000, tol=1e-8)),
+        ("SGDClassifier constant", SGDClassifier(learning_rate="constant", eta0=args.sgd_lr / args.batch_size, **common, **penalty)),
+        ("LogisticRegression lbfgs", LogisticRegression(solver="lbfgs", max_iter=10000, tol=1e-8, **lbfgs)),
     ]
     if args.models == "sgd":
         models = [m for m in models if m[0].startswith("SGDClassifier")]

@@ -67,9 +67,10 @@ describe('hogwild() on sparse linear models', () => {
   it('gives the same model on one thread from the plain-memory loop as from the relaxed-atomic one', async () => {
     // 'sequential' and 1-thread 'hogwild' run the plain-memory instantiation of the loop; 'locked'
     // keeps the atomic one even on one thread. Same operations in the same order: the same floats.
+    // With l2 0 the plain loop skips the degrees (μ·(1/d_j) is μ then): still the same floats.
     const { train } = await sparseProblem(2000, 800);
-    for (const rule of ['sgd', 'adagrad'] as const) {
-      const common: HogwildOptions = { objective: 'logistic', data: train, bias: true, rule, epochs: 3, lr: 0.3, l2: 1e-2, seed: 5, evaluate: false };
+    for (const [rule, l2] of [['sgd', 1e-2], ['adagrad', 1e-2], ['sgd', 0], ['adagrad', 0]] as const) {
+      const common: HogwildOptions = { objective: 'logistic', data: train, bias: true, rule, epochs: 3, lr: 0.3, l2, seed: 5, evaluate: false };
       const atomic = await hogwild({ ...common, mode: 'locked', threads: 1 });
       const plain = await hogwild({ ...common, mode: 'sequential' });
       const plainHogwild = await hogwild({ ...common, mode: 'hogwild', threads: 1 });
@@ -388,6 +389,25 @@ describe('hogwild() input checks', () => {
     const ratings = { users: Int32Array.of(0, 5), items: Int32Array.of(0, 0), ratings: new Float32Array(2), userCount: 2, itemCount: 1 };
     await expect(hogwild({ objective: 'mf', data: ratings, epochs: 1, rank: 2 })).rejects.toThrow(RangeError);
     await expect(hogwild({ objective: 'mf', data: ratings, epochs: 1, rank: 2 })).rejects.toThrow(/data\.users\[1\] = 5/);
+  });
+
+  it('names the first bad index in row order before any update, with or without L2, and leaves params as they were', async () => {
+    // Rows 1 and 3 hold bad indices; a shuffled pass could meet row 3 first, and with no L2 the
+    // degrees are not counted: the check before the first update still names row 1's.
+    const bad: CsrMatrix = {
+      indptr: Int32Array.of(0, 2, 4, 6, 8), indices: Int32Array.of(0, 1, 1, 9, 0, 1, 8, 0), values: new Float32Array(8).fill(1), cols: 2,
+    };
+    const labels = Float32Array.of(1, -1, 1, -1);
+    for (const l2 of [0, 1e-3]) {
+      for (const seed of [0, 1, 2, 3]) {
+        const params = Float32Array.of(0.5, -0.5);
+        await expect(hogwild({ objective: 'logistic', data: { X: bad, y: labels }, params, l2, seed, epochs: 2, mode: 'sequential' }))
+          .rejects.toThrow(/data\.X\.indices\[3\] = 9 is outside \[0, 2\)/);
+        expect(Array.from(params)).toEqual([0.5, -0.5]);
+      }
+    }
+    const tail: CsrMatrix = { ...X, indptr: Int32Array.of(0, 2, 2), indices: Int32Array.of(0, 5) };
+    await expect(hogwild({ objective: 'hinge', data: { X: tail, y }, epochs: 1 })).rejects.toThrow(/data\.X\.indices\[1\] = 5/);
   });
 });
 

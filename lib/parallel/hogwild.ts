@@ -192,8 +192,10 @@ const RULES: readonly HogwildRule[] = ['sgd', 'adagrad'];
  * The job this file sends: HogwildEpochJob plus the 'private' mode and the contention options that
  * the native binding reads (native/binding/hogwild_bindings.cc) and addon-types.ts does not list yet.
  */
-type EpochJob = Omit<HogwildEpochJob, 'mode'> & {
+type EpochJob = Omit<HogwildEpochJob, 'mode' | 'inverseDegree'> & {
   mode: HogwildMode; lazyL2: boolean; hotFeatures: number; flushEvery: number; trace: boolean;
+  /** null: a linear job with no L2 and no hot buffer never reads the degrees (the binding accepts it then). */
+  inverseDegree: Float32Array | null;
   /** Several epochs in one native job, one step size each (the result is then { epochs: [...] }). */
   lrs?: Float64Array;
 };
@@ -219,6 +221,13 @@ interface Problem {
   fields: Pick<HogwildEpochJob, 'objective' | 'X' | 'y' | 'bias' | 'users' | 'items' | 'ratings' | 'userCount' | 'itemCount' | 'rank'>;
   validation: HogwildEpochJob['validation'];
   initial(seed: number, scale: number): Float32Array;
+}
+
+/** 0, 1, …, n − 1 (a plain loop: Uint32Array.from with a map function is several times slower). */
+function identityOrder(n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
 }
 
 function sharedFloats(length: number): Float32Array {
@@ -326,9 +335,11 @@ async function runHogwild(options: HogwildOptions, guard: JobGuard): Promise<Hog
   const job: EpochJob = {
     ...problem.fields,
     params, rule, accumulators, lr, eps, l2,
-    inverseDegree: new Float32Array(problem.inverseDegrees),
+    // The degrees only where the epochs read them: 'mf', the L2 shrink, the hot-feature ranking
+    // (a cols-long zeroed buffer is a fixed cost of every call that the training never uses).
+    inverseDegree: objective === 'mf' || l2 > 0 || hotFeatures > 0 ? new Float32Array(problem.inverseDegrees) : null,
     degreesReady: false,
-    order: Uint32Array.from({ length: problem.examples }, (_, i) => i),
+    order: identityOrder(problem.examples),
     rngState: shuffle ? seedState(seed) : null,
     mode, threads, chunk, evaluate, lazyL2, hotFeatures, flushEvery, trace,
     validation: problem.validation,
@@ -341,7 +352,7 @@ async function runHogwild(options: HogwildOptions, guard: JobGuard): Promise<Hog
   });
   /** Runs the job natively; cancelled when the signal aborts. */
   const run = async <R>(): Promise<R> => {
-    const running = addon().hogwildEpochAsync(job as HogwildEpochJob);
+    const running = addon().hogwildEpochAsync(job as unknown as HogwildEpochJob);
     const stop = (): void => running.cancel();
     signal?.addEventListener('abort', stop, { once: true });
     try {

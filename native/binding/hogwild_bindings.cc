@@ -160,8 +160,12 @@ void evaluateEpoch(const EpochJob& job, unsigned T, EpochReport& r) {
 
 void runEpochJob(EpochJob& job, EpochReport& r) {
   if (!job.degreesReady) {
-    r.error = job.mf ? inverseRatingDegrees(job.factors.data, job.inverseDegree)
-                     : inverseFeatureDegrees(job.linear.X, job.inverseDegree);
+    // The first epoch checks every index before any update (a bad one rejects with w untouched).
+    // Linear jobs that never read the degrees (no L2, no hot buffer) check without counting them:
+    // job.inverseDegree then stays as JS made it (zeros), and μ·(1/d_j) is μ = 0 anyway.
+    if (job.mf) r.error = inverseRatingDegrees(job.factors.data, job.inverseDegree);
+    else if (linearNeedsDegrees(job.linear)) r.error = inverseFeatureDegrees(job.linear.X, job.inverseDegree);
+    else r.error = checkFeatureIndices(job.linear.X);
     if (!r.error.empty()) return;
   }
   if (job.rngState) shuffleIndices(job.order, job.examples, job.rngState);
@@ -375,19 +379,9 @@ Napi::Value HogwildEpochAsync(const Napi::CallbackInfo& info) {
   readSharedState(env, job, parameters, step);
   if (step.acc && overlaps(step.acc, parameters * 4, params, parameters * 4))
     throwRange(env, "accumulators must not share memory with params");
-  const F32View degrees = f32Exact(env, job.Get("inverseDegree"), "job.inverseDegree", degreeLength);
-  if (overlaps(degrees.data, degreeLength * 4, params, parameters * 4) ||
-      (step.acc && overlaps(degrees.data, degreeLength * 4, step.acc, parameters * 4)))
-    throwRange(env, "job.inverseDegree must not share memory with params or accumulators");
-  plan.inverseDegree = degrees.data;
   plan.degreesReady = boolField(env, job, "degreesReady", "job");
-  if (plan.mf) {
-    plan.factors.step = step;
-    plan.factors.inverseDegree = degrees.data;
-  } else {
-    plan.linear.step = step;
-    plan.linear.inverseDegree = degrees.data;
-  }
+  if (plan.mf) plan.factors.step = step;
+  else plan.linear.step = step;
 
   const U32View order = requireU32(env, job.Get("order"), "job.order");
   if (order.length != plan.examples)
@@ -425,6 +419,20 @@ Napi::Value HogwildEpochAsync(const Napi::CallbackInfo& info) {
   if (!job.Get("hotFeatures").IsUndefined())
     plan.linear.hotFeatures = static_cast<uint32_t>(countField(env, job, "hotFeatures", "job", 0, 1 << 24));
   if (!job.Get("flushEvery").IsUndefined()) plan.linear.flushEvery = countField(env, job, "flushEvery", "job", 1, 1e9);
+  // The degrees: a cols (or userCount + itemCount) Float32Array, or null for a linear job that never
+  // reads them (no L2, no hot buffer), which then skips allocating and zeroing a cols-long buffer.
+  const Napi::Value degreeArray = job.Get("inverseDegree");
+  if (!plan.mf && !linearNeedsDegrees(plan.linear) && (degreeArray.IsNull() || degreeArray.IsUndefined())) {
+    plan.inverseDegree = nullptr;
+  } else {
+    const F32View degrees = f32Exact(env, degreeArray, "job.inverseDegree", degreeLength);
+    if (overlaps(degrees.data, degreeLength * 4, params, parameters * 4) ||
+        (step.acc && overlaps(degrees.data, degreeLength * 4, step.acc, parameters * 4)))
+      throwRange(env, "job.inverseDegree must not share memory with params or accumulators");
+    plan.inverseDegree = degrees.data;
+  }
+  plan.factors.inverseDegree = plan.inverseDegree;
+  plan.linear.inverseDegree = plan.inverseDegree;
   // Only threads that share the memory gain from skipping no-op stores (hogwild_shared.h).
   const bool shared = hogwildThreadCount(plan.schedule, plan.examples) > 1;
   plan.linear.step.skipUnchanged = shared;

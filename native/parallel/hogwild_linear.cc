@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <type_traits>
 #include <vector>
 
@@ -217,7 +218,9 @@ class LinearKernel {
     if (d == 0.0f && mu == 0.0f) return true;
     // The bounds checked above still hold (they are locals); each index is read and checked again,
     // since JS may have changed the array in between.
+    // Null without L2 (and no hot buffer): μ·(1/d_j) is then μ itself (see the plain loop below).
     const float* inverseDegree = p_.inverseDegree;
+    auto shrinkOf = [mu, inverseDegree](int32_t j) { return inverseDegree ? mu * inverseDegree[j] : mu; };
     const SharedStep step = step_;  // a local: its fields stay in registers across the stores
     if (Lazy && d == 0.0f) {  // shrink only: the thread's own factors, nothing shared
       const double lr = static_cast<double>(step.lr);
@@ -229,6 +232,19 @@ class LinearKernel {
       return true;
     }
     float scratch;  // where updates that change nothing are stored (see SharedStep)
+    if (std::is_same<Access, PlainAccess>::value && !Hot && !Lazy && !step.acc && mu == 0.0f) {
+      // Plain SGD alone with no L2. μ·(1/d_j) is then a zero of μ's sign (1/d_j is finite and ≥ 0),
+      // i.e. μ itself: the loop below's bits without its second random read per nonzero (and the
+      // degrees need not be computed at all).
+      for (int32_t q = begin; q < end; ++q) {
+        const int32_t j = indices[q];
+        if (static_cast<uint32_t>(j) >= cols) return badColumn(X, q, j, kTrainName, error);
+        const float wi = w[j];
+        w[j] = wi - step.lr * (d * values[q] + mu * wi);
+      }
+      if (p_.objective.bias) step.template apply<Access>(w, X.cols, d, 0.0f, scratch);
+      return true;
+    }
     for (int32_t q = begin; q < end; ++q) {
       const int32_t j = indices[q];
       if (static_cast<uint32_t>(j) >= cols) return badColumn(X, q, j, kTrainName, error);
@@ -243,11 +259,11 @@ class LinearKernel {
       } else if (std::is_same<Access, PlainAccess>::value && !step.acc) {
         // plain SGD alone: SharedStep::apply's sgd arithmetic, with its flags out of the loop
         const float wi = w[j];
-        w[j] = wi - step.lr * (d * values[q] + mu * inverseDegree[j] * wi);
+        w[j] = wi - step.lr * (d * values[q] + shrinkOf(j) * wi);
       } else if (Hot) {  // sgd only (acc is null), so the index into the accumulators is unused
-        step.template apply<Access>(at<Hot>(static_cast<uint32_t>(j)), 0, d * values[q], mu * inverseDegree[j], scratch);
+        step.template apply<Access>(at<Hot>(static_cast<uint32_t>(j)), 0, d * values[q], shrinkOf(j), scratch);
       } else {
-        step.template apply<Access>(w, static_cast<size_t>(j), d * values[q], mu * inverseDegree[j], scratch);
+        step.template apply<Access>(w, static_cast<size_t>(j), d * values[q], shrinkOf(j), scratch);
       }
     }
     if (p_.objective.bias) step.template apply<Access>(w, X.cols, d, 0.0f, scratch);
@@ -325,8 +341,12 @@ class LinearKernel {
 
 }  // namespace
 
-std::string inverseFeatureDegrees(const Features& X, float* out) {
-  std::vector<uint32_t> degree(X.cols, 0);
+namespace {
+
+// The row-by-row scan: every row's bounds, then its column indices, in row order; the first bad
+// value's message, or "". count(j) is called for every good index.
+template <class Count>
+std::string scanFeatures(const Features& X, Count count) {
   std::string error;
   for (size_t r = 0; r < X.rows; ++r) {
     int32_t begin = 0, end = 0;
@@ -337,12 +357,63 @@ std::string inverseFeatureDegrees(const Features& X, float* out) {
         badColumn(X, q, j, kTrainName, error);
         return error;
       }
-      ++degree[j];
+      count(static_cast<uint32_t>(j));
     }
   }
-  for (size_t j = 0; j < X.cols; ++j) out[j] = degree[j] ? 1.0f / static_cast<float>(degree[j]) : 0.0f;
   return "";
 }
+
+// Whether every row's bounds and every index are good. With good bounds the rows cover
+// indices[0, indptr[rows]) in order, so one branch-free pass over the indices (vectorised) says
+// whether any is bad; only then is the row-by-row scan needed, to name the first bad value.
+bool featuresLookGood(const Features& X) {
+  bool rowsGood = true;
+  for (size_t r = 0; r < X.rows; ++r) {
+    const int32_t begin = X.indptr[r], end = X.indptr[r + 1];
+    rowsGood &= begin >= 0 && end >= begin && static_cast<size_t>(end) <= X.nnz;
+  }
+  if (!rowsGood || static_cast<size_t>(X.indptr[X.rows]) != X.nnz || X.indptr[0] != 0) return false;
+  // The OR of the indices is at least their largest value (as unsigned: a negative one sets the top
+  // bit), and one instruction per vector where SSE2 has no unsigned max: below cols, every index is
+  // good (always so when cols is a power of 2, as with hashed features); else the exact max decides.
+  const int32_t* indices = X.indices;
+  uint32_t any = 0;
+  for (size_t q = 0; q < X.nnz; ++q) any |= static_cast<uint32_t>(indices[q]);
+  if (any < X.cols) return true;
+  uint32_t largest = 0;
+  for (size_t q = 0; q < X.nnz; ++q) largest = std::max(largest, static_cast<uint32_t>(indices[q]));
+  return largest < X.cols;
+}
+
+}  // namespace
+
+std::string inverseFeatureDegrees(const Features& X, float* out) {
+  // The counts go into out itself, as 32-bit integers, then become 1/d_j in place: no second
+  // cols-long buffer (fresh pages on every call). memcpy keeps the type punning defined.
+  std::fill(out, out + X.cols, 0.0f);  // +0.0f has the bits of the integer 0
+  auto bump = [out](uint32_t j) {
+    uint32_t d;
+    std::memcpy(&d, out + j, sizeof d);
+    ++d;
+    std::memcpy(out + j, &d, sizeof d);
+  };
+  // Checked as it counts (JS may change the indices under a running job: no unchecked write).
+  const std::string error = scanFeatures(X, bump);
+  if (!error.empty()) return error;
+  for (size_t j = 0; j < X.cols; ++j) {
+    uint32_t d;
+    std::memcpy(&d, out + j, sizeof d);
+    out[j] = d ? 1.0f / static_cast<float>(d) : 0.0f;
+  }
+  return "";
+}
+
+std::string checkFeatureIndices(const Features& X) {
+  if (featuresLookGood(X)) return "";
+  return scanFeatures(X, [](uint32_t) {});
+}
+
+bool linearNeedsDegrees(const SparseLinearProblem& p) { return p.l2 > 0.0 || p.hotFeatures > 0; }
 
 HogwildOutcome trainLinearEpoch(const SparseLinearProblem& p, const uint32_t* order, size_t n,
                                 const HogwildSchedule& schedule) {

@@ -54,7 +54,7 @@ struct SparseLinearProblem {
   Features X;                 // CSR
   const float* y = nullptr;   // one label per row: ±1 or 0/1 for the binary losses, any value for squared
   float* w = nullptr;         // cols (+1 with bias) shared floats
-  const float* inverseDegree = nullptr;  // cols: 1/d_j, 0 where d_j = 0
+  const float* inverseDegree = nullptr;  // cols: 1/d_j, 0 where d_j = 0; null when l2 = 0 and H = 0
   double l2 = 0.0;                       // μ
   SharedStep step;
   bool lazyL2 = false;       // see above; plain SGD only
@@ -77,6 +77,14 @@ struct LinearEvaluation {
 // 1/d_j for every feature of X into out[0, cols); checks every row's structure and column index on
 // the way. Returns an error message naming the bad value, or "".
 std::string inverseFeatureDegrees(const Features& X, float* out);
+
+// The same checks without the degrees (the first bad value in row order, the same message), for a
+// job that never reads them: plain SGD with no L2 and no hot-feature buffer. O(nnz) compares that
+// vectorise, no writes.
+std::string checkFeatureIndices(const Features& X);
+
+// Whether the epochs read the degrees: the L2 shrink (μ > 0) or the hot-feature ranking.
+bool linearNeedsDegrees(const SparseLinearProblem& p);
 
 // One epoch of updates over order[0, n). Mode 'private': each thread trains its own copy of w (and
 // of the accumulators), started from w; w becomes their mean at the end of the epoch.
