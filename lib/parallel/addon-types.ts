@@ -25,13 +25,25 @@ export interface HogwildEpochJob {
   lr: number;
   eps: number;
   l2: number;
-  /** 1/degree per feature (or per user, then per item); filled by the first job. */
-  inverseDegree: Float32Array;
+  /**
+   * 1/degree per feature (or per user, then per item); filled by the first job. null for a linear
+   * job with no L2 and no hot-feature buffer, which never reads the degrees.
+   */
+  inverseDegree: Float32Array | null;
   degreesReady: boolean;
   /** Example order, shuffled in place with rngState before the epoch (kept as is when rngState is null). */
   order: Uint32Array;
   rngState: Uint32Array | null;
-  mode: 'hogwild' | 'locked' | 'sequential';
+  mode: 'hogwild' | 'locked' | 'sequential' | 'private';
+  /** Defer the degree-scaled L2 shrink in rows whose loss derivative is 0. */
+  lazyL2: boolean;
+  /** Features buffered per thread (0: none), merged into the shared weights every flushEvery examples. */
+  hotFeatures: number;
+  flushEvery: number;
+  /** Record per-chunk wall/CPU times (the result then carries `trace`). */
+  trace: boolean;
+  /** Several epochs in one job, one step size each: the result is then `{ epochs: [...] }`. */
+  lrs?: Float64Array;
   threads: number;
   chunk: number;
   evaluate: boolean;
@@ -50,6 +62,8 @@ export interface HogwildEpochResult {
   validationLoss: number;
   validationMetric: number;
   evaluationSeconds: number;
+  /** Per-chunk records (thread, start, end, cpu, examples) when the job asked for a trace. */
+  trace?: Float64Array;
 }
 
 /** @internal The sparse generator's settings, every field filled in. */
@@ -89,7 +103,7 @@ export interface NativeJob<T> {
 
 /** @internal */
 export interface HogwildAddon {
-  hogwildEpochAsync(job: HogwildEpochJob): NativeJob<HogwildEpochResult>;
+  hogwildEpochAsync(job: HogwildEpochJob): NativeJob<HogwildEpochResult | { epochs: HogwildEpochResult[] }>;
   sparseRowLengths(spec: RawSparseSpec, indptr: Int32Array): number;
   generateSparseAsync(spec: RawSparseSpec, arrays: {
     indptr: Int32Array; indices: Int32Array; values: Float32Array; labels: Float32Array; truth: Float32Array;

@@ -188,21 +188,6 @@ const OBJECTIVES: readonly HogwildObjective[] = ['logistic', 'hinge', 'squared',
 const MODES: readonly HogwildMode[] = ['hogwild', 'locked', 'sequential', 'private'];
 const RULES: readonly HogwildRule[] = ['sgd', 'adagrad'];
 
-/**
- * The job this file sends: HogwildEpochJob plus the 'private' mode and the contention options that
- * the native binding reads (native/binding/hogwild_bindings.cc) and addon-types.ts does not list yet.
- */
-type EpochJob = Omit<HogwildEpochJob, 'mode' | 'inverseDegree'> & {
-  mode: HogwildMode; lazyL2: boolean; hotFeatures: number; flushEvery: number; trace: boolean;
-  /** null: a linear job with no L2 and no hot buffer never reads the degrees (the binding accepts it then). */
-  inverseDegree: Float32Array | null;
-  /** Several epochs in one native job, one step size each (the result is then { epochs: [...] }). */
-  lrs?: Float64Array;
-};
-
-/** One epoch's native result (with its chunk records when traced). */
-type EpochResult = HogwildEpochResult & { trace?: Float64Array };
-
 /** The chunk records of a traced epoch: 5 numbers each (thread, start, end, cpu, examples). */
 function chunksOf(trace: Float64Array | undefined): HogwildChunk[] | null {
   if (!trace) return null;
@@ -332,7 +317,7 @@ async function runHogwild(options: HogwildOptions, guard: JobGuard): Promise<Hog
   signal?.throwIfAborted();
   guard.claim({ writes: { params, accumulators }, reads: { data: problem.fields, validation: problem.validation } });
 
-  const job: EpochJob = {
+  const job: HogwildEpochJob = {
     ...problem.fields,
     params, rule, accumulators, lr, eps, l2,
     // The degrees only where the epochs read them: 'mf', the L2 shrink, the hot-feature ranking
@@ -345,14 +330,14 @@ async function runHogwild(options: HogwildOptions, guard: JobGuard): Promise<Hog
     validation: problem.validation,
   };
   const history: HogwildEpoch[] = [];
-  const entryOf = (epoch: number, epochLr: number, r: EpochResult): HogwildEpoch => ({
+  const entryOf = (epoch: number, epochLr: number, r: HogwildEpochResult): HogwildEpoch => ({
     epoch, loss: r.loss, metric: r.metric, valLoss: r.validationLoss, valMetric: r.validationMetric, lr: epochLr,
     seconds: r.seconds, cpuSeconds: r.cpuSeconds, updatesPerSecond: r.seconds > 0 ? r.examplesDone / r.seconds : 0, updates: r.examplesDone,
     chunks: chunksOf(r.trace),
   });
   /** Runs the job natively; cancelled when the signal aborts. */
   const run = async <R>(): Promise<R> => {
-    const running = addon().hogwildEpochAsync(job as unknown as HogwildEpochJob);
+    const running = addon().hogwildEpochAsync(job);
     const stop = (): void => running.cancel();
     signal?.addEventListener('abort', stop, { once: true });
     try {
@@ -366,14 +351,14 @@ async function runHogwild(options: HogwildOptions, guard: JobGuard): Promise<Hog
     // through the event loop and the thread pool (on a busy machine that wait is a scheduler slice).
     job.lrs = Float64Array.from({ length: epochs }, (_, epoch) => lr * decay ** epoch);
     job.lr = job.lrs[0]!;
-    const r = await run<{ epochs: EpochResult[] }>();
+    const r = await run<{ epochs: HogwildEpochResult[] }>();
     signal?.throwIfAborted();
     r.epochs.forEach((e, epoch) => history.push(entryOf(epoch, job.lrs![epoch]!, e)));
     return { history, params, accumulators };
   }
   for (let epoch = 0; epoch < epochs; epoch++) {
     job.lr = lr * decay ** epoch;
-    const r = await run<EpochResult>();
+    const r = await run<HogwildEpochResult>();
     job.degreesReady = true;
     signal?.throwIfAborted();
     const entry = entryOf(epoch, job.lr, r);
