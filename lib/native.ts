@@ -135,9 +135,11 @@ export function setThreads(threads: number): void {
 }
 
 /**
- * Sets the element count below which a dense kernel call stays on one thread
- * (default 2 097 152, chosen by `node bench/optimizers.mjs --threads-sweep`; or `DESCENT_PARALLEL_MIN`).
- * @param n - a non-negative integer (elements)
+ * Sets the size below which a dense kernel call stays on one thread, in elements of Adam's memory
+ * traffic (28 bytes each): a rule that moves fewer bytes per element splits at proportionally more
+ * elements (SGD without momentum, 12 B: 28/12 as many). Default 900 000 (about 25 MiB per call),
+ * chosen by `node bench/optimizers.mjs --threads-sweep`; or `DESCENT_PARALLEL_MIN`. 0 splits every call.
+ * @param n - a non-negative integer (Adam-equivalent elements)
  */
 export function setParallelMinElements(n: number): void {
   if (typeof n !== 'number') throw new TypeError(`n must be a number, got ${typeof n}`);

@@ -2,6 +2,7 @@
 // as indices + values), read and check the state arrays, then run the dense kernel across the
 // thread pool or the sparse kernel on the calling thread. Validation happens before any write.
 #pragma once
+#include <cstdint>
 #include <napi.h>
 
 #include <initializer_list>
@@ -83,6 +84,27 @@ inline void offsetState(AdaptiveRevisionArgs& a, size_t off) {
   a.zMax += off;
 }
 
+// Bytes of memory traffic per element of one call (reads + writes of every stream it touches).
+// The thread cut-over is a traffic threshold: splitting a call pays once it moves tens of MiB.
+inline size_t trafficBytes(const SgdArgs& a) { return 12 + (a.buf ? 8 : 0); }
+inline size_t trafficBytes(const AdagradArgs&) { return 20; }
+inline size_t trafficBytes(const AdadeltaArgs&) { return 28; }
+inline size_t trafficBytes(const RmspropArgs& a) { return 20 + (a.gavg ? 8 : 0) + (a.buf ? 8 : 0); }
+inline size_t trafficBytes(const AdamArgs& a) { return 28 + (a.vmax ? 8 : 0); }
+inline size_t trafficBytes(const AdamaxArgs&) { return 28; }
+inline size_t trafficBytes(const NadamArgs&) { return 28; }
+inline size_t trafficBytes(const FloorArgs&) { return 28; }
+inline size_t trafficBytes(const AdaptiveRevisionArgs&) { return 40; }
+
+// parallelMinElements() counts elements of Adam's traffic (28 B each); a call of another rule
+// splits once it moves as many bytes.
+template <class A>
+size_t splitThreshold(const A& a) {
+  const size_t adamElements = parallelMinElements();
+  if (adamElements > SIZE_MAX / 28) return SIZE_MAX;  // "never split"
+  return adamElements / trafficBytes(a) * 28 + (adamElements % trafficBytes(a)) * 28 / trafficBytes(a);
+}
+
 template <class A, class SparseFn>
 void launch(Napi::Env env, const Target& t, A& a, void (*dense)(const A&, size_t, size_t), SparseFn sparse) {
   if (!t.segments.empty()) {
@@ -92,8 +114,9 @@ void launch(Napi::Env env, const Target& t, A& a, void (*dense)(const A&, size_t
       offsetState(part, off);
       part.p = s.p.data;
       part.g = s.g.data;
-      if (s.p.length < parallelMinElements()) dense(part, 0, s.p.length);
-      else parallelRanges(s.p.length, parallelMinElements(), [&](size_t b, size_t e) { dense(part, b, e); });
+      const size_t threshold = splitThreshold(part);
+      if (s.p.length < threshold) dense(part, 0, s.p.length);
+      else parallelRanges(s.p.length, threshold, [&](size_t b, size_t e) { dense(part, b, e); });
       off += s.p.length;
     }
     return;
@@ -105,8 +128,9 @@ void launch(Napi::Env env, const Target& t, A& a, void (*dense)(const A&, size_t
   } else {
     a.g = t.g.data;
     // Below the cut-over the kernel runs right here, without the pool's std::function hop.
-    if (t.p.length < parallelMinElements()) dense(a, 0, t.p.length);
-    else parallelRanges(t.p.length, parallelMinElements(), [&](size_t b, size_t e) { dense(a, b, e); });
+    const size_t threshold = splitThreshold(a);
+    if (t.p.length < threshold) dense(a, 0, t.p.length);
+    else parallelRanges(t.p.length, threshold, [&](size_t b, size_t e) { dense(a, b, e); });
   }
 }
 

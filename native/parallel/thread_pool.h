@@ -54,11 +54,12 @@ class ThreadPool {
 void parallelRanges(size_t n, size_t minParallel, const std::function<void(size_t, size_t)>& fn);
 
 // The default of parallelMinElements(), set by measurement (`node bench/optimizers.mjs --threads-sweep`,
-// bench/results/threads.md): on this 2-core VM splitting a call never paid at 1e6 elements for any
-// rule (tie at best, a loss under load), tied at 3e6 and won at 1e7 (Adam 1.3-1.7x), once the
-// working set (tens of MiB) no longer fits the last-level cache. 2^21 keeps the 1e6 case on one thread.
-constexpr size_t kDefaultParallelMinElements = size_t{1} << 21;
-// Elements below which a dense kernel call stays on one thread (DESCENT_PARALLEL_MIN, default above).
+// bench/results/threads.md, quiet 2-core VM): splitting a call pays once it moves about 25 MiB (Adam,
+// 28 B/element, 1.6x at 1e6; 12-20 B/element rules tie at 1e6 and win 1.6-1.8x from 3e6), and loses
+// below ~10 MiB. The setting counts elements of Adam's traffic: kernel calls scale it by their own
+// bytes per element (native/binding/kernel_call.h).
+constexpr size_t kDefaultParallelMinElements = 900000;
+// Elements of Adam traffic below which a dense kernel call stays on one thread (DESCENT_PARALLEL_MIN).
 size_t parallelMinElements();
 void setParallelMinElements(size_t n);
 
