@@ -34,19 +34,9 @@ import type { InProcessMode } from './in-process/transport';
 import { moduleUrl, openEndpoint } from './load-module';
 import { resolveServerRule } from './server-rule';
 import type { ServerRule, ServerRuleName, TransportEndpoint, TransportStats } from './transport';
+import { startWorker } from '../parallel/start-worker';
 
 const WHERE = 'downpour';
-
-/** A worker thread with `init` as its workerData; data that cannot be structured-cloned is a TypeError, not a DOMException. */
-function startWorker(script: string, init: unknown): Worker {
-  try {
-    return new Worker(script, { workerData: init });
-  } catch (err) {
-    if (err instanceof Error && err.name === 'DataCloneError')
-      throw new TypeError(`${WHERE}: data must be structured-cloneable (plain objects, arrays, numbers, strings, typed arrays...): ${err.message}`);
-    throw err;
-  }
-}
 
 /** Options of {@link downpour}. */
 export interface DownpourOptions {
@@ -265,7 +255,7 @@ export async function downpour(options: DownpourOptions): Promise<DownpourResult
     let endpoint: TransportEndpoint;
     let evaluator: Link | null = null;
     const spawn = (init: DownpourWorkerInit, name: string): Link => {
-      const link = new Link(startWorker(script, init), name, onReport, onFail);
+      const link = new Link(startWorker(WHERE, script, init), name, onReport, onFail);
       links.push(link);
       return link;
     };

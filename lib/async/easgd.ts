@@ -30,22 +30,12 @@ import { createEasgdServer } from './easgd-server';
 import type { EasgdWorkerInit, EasgdWorkerReply } from './easgd-worker';
 import type { AsyncModel } from './model';
 import type { ParameterTransport, TransportEndpoint } from './transport';
+import { startWorker } from '../parallel/start-worker';
 
 export type { EasgdMode, EasgdOptions, EasgdHistoryEntry, EasgdResult } from './easgd-options';
 export type { EasgdBarrier, EasgdExchangeInfo } from './easgd-loop';
 
 const WHERE = 'easgd';
-
-/** A worker thread with `init` as its workerData; data that cannot be structured-cloned is a TypeError, not a DOMException. */
-function startWorker(script: string, init: unknown): Worker {
-  try {
-    return new Worker(script, { workerData: init });
-  } catch (err) {
-    if (err instanceof Error && err.name === 'DataCloneError')
-      throw new TypeError(`${WHERE}: data must be structured-cloneable (plain objects, arrays, numbers, strings, typed arrays...): ${err.message}`);
-    throw err;
-  }
-}
 
 /** Replies of one worker, with its failures turned into one error naming it. */
 class WorkerLink {
@@ -139,7 +129,7 @@ export async function easgd(options: EasgdOptions): Promise<EasgdResult> {
           begin: Math.floor((model.examples * w) / o.workers), end: Math.floor((model.examples * (w + 1)) / o.workers),
         },
       };
-      links.push(new WorkerLink(startWorker(script, init), w));
+      links.push(new WorkerLink(startWorker(WHERE, script, init), w));
     }
     // A failure anywhere stops everyone; the abort signal does the same.
     const failed = new Promise<never>((_, reject) => {

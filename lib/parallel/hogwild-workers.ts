@@ -34,6 +34,7 @@ import { nativeInfo } from '../native';
 import { checkBoolean, checkNumber, describe } from '../optimizers/validate';
 import { checkCallback, checkSignal, checkThreads } from './hogwild-check';
 import { JobGuard } from './job-guard';
+import { startWorker } from './start-worker';
 
 /** What a model module's `createModel(data)` returns. */
 export interface HogwildWorkerModel {
@@ -148,17 +149,6 @@ function moduleUrl(model: unknown): string {
   return pathToFileURL(file).href;
 }
 
-/** A worker with `init` as its workerData; data that cannot be structured-cloned is a TypeError, not a DOMException. */
-function startWorker(script: string, init: WorkerInit): Worker {
-  try {
-    return new Worker(script, { workerData: init });
-  } catch (err) {
-    if (err instanceof Error && err.name === 'DataCloneError')
-      throw new TypeError(`${WHERE}: data must be structured-cloneable (plain objects, arrays, numbers, strings, typed arrays...): ${err.message}`);
-    throw err;
-  }
-}
-
 /** Replies of one worker, one at a time, with its failures turned into rejections. */
 class WorkerLink {
   private pending: { resolve(r: WorkerReply): void; reject(e: Error): void } | null = null;
@@ -224,7 +214,7 @@ export async function hogwildWorkers(options: HogwildWorkersOptions): Promise<{ 
   try {
     for (let i = 0; i < workers; i++) {
       const init: WorkerInit = { model, data: options.data, params, addon: addonPath, control, chunk };
-      links.push(new WorkerLink(startWorker(script, init), i));
+      links.push(new WorkerLink(startWorker(WHERE, script, init), i));
     }
     const ready = await Promise.all(links.map((link) => link.next()));
     const first = ready[0]!;
