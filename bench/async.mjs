@@ -2,7 +2,7 @@
 // wall time on the RCV1-like sparse set (logistic regression) for 1, 2 and 4 replicas of
 //   - Hogwild! (native threads, lock-free, per-example steps: hogwild() in lib/parallel),
 //   - EASGD (worker threads, JS gradients, native local steps, elastic exchanges every τ steps),
-//   - Downpour SGD (worker threads, AdaGrad at the server), when lib/async/downpour exists.
+//   - Downpour SGD (worker threads, AdaGrad at the server).
 // Prints a Markdown table and writes async.md, async.json and async.svg (loss vs wall time, one line
 // per method × replicas) to the results directory.
 //
@@ -12,12 +12,13 @@
 // examples whose gradient was computed per second of training wall time (loss evaluations run in
 // the main thread meanwhile and are included for the worker-thread methods, excluded for Hogwild!,
 // whose epochs are timed natively). The loss is the mean logistic loss over the training rows.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineInfo, watchLoad } from './lib/machine.mjs';
 import { Progress } from './lib/progress.mjs';
+import { parseCommandLine } from './lib/command-line.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -67,30 +68,17 @@ function parseArgs(argv) {
   return args;
 }
 
-let args;
-try {
-  args = parseArgs(process.argv.slice(2));
-} catch (err) {
-  process.stderr.write(`bench:async: ${err.message}\n${USAGE}\n`);
-  process.exit(2);
-}
-if (args.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+const args = parseCommandLine('bench:async', USAGE, parseArgs);
 
 let lib;
 try {
   lib = require('../dist/cjs/index.js');
-  if (typeof lib.easgd !== 'function') throw new Error('dist/ has no easgd (stale build)');
+  if (typeof lib.easgd !== 'function' || typeof lib.downpour !== 'function') throw new Error('dist/ has no easgd/downpour (stale build)');
 } catch (err) {
   process.stderr.write(`bench:async: cannot load the package (${err.message.split('\n')[0]}); build it first: npm run build\n`);
   process.exit(1);
 }
-const { easgd, hogwild, generateSparse, nativeInfo, lineChart } = lib;
-// Downpour comes from lib/async/downpour; its column appears once that module is built.
-const downpourFile = join(here, '..', 'dist', 'cjs', 'async', 'downpour.js');
-const downpour = existsSync(downpourFile) ? require(downpourFile).downpour : undefined;
+const { easgd, downpour, hogwild, generateSparse, nativeInfo, lineChart } = lib;
 
 const log = (line) => process.stderr.write(`${line}\n`);
 const round = (x, digits = 4) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : null);
@@ -130,7 +118,7 @@ const EASGD = { tau: 10, momentum: 0 };
 const DOWNPOUR = { nFetch: 10, nPush: 10, lr: 2, initialAccumulatorValue: 0 };
 const evalEvery = args.evalEvery; // seconds between loss evaluations (they share the cores with training)
 
-const methods = ['hogwild', 'easgd', ...(downpour ? ['downpour'] : [])];
+const methods = ['hogwild', 'easgd', 'downpour'];
 const progress = new Progress(methods.length * args.replicas.length);
 const runs = [];
 const stopLoad = watchLoad();
@@ -168,25 +156,23 @@ for (const replicas of args.replicas) {
   progress.step();
 
   // --- Downpour -----------------------------------------------------------------------------------
-  if (downpour) {
-    progress.start(`downpour, ${replicas} replica(s), AdaGrad server`);
-    try {
-      const r = await downpour({
-        model: MODEL, data, replicas, rule: { name: 'adagrad', lr: DOWNPOUR.lr, initialAccumulatorValue: DOWNPOUR.initialAccumulatorValue }, nFetch: DOWNPOUR.nFetch, nPush: DOWNPOUR.nPush,
-        batchSize: BATCH, epochs: args.epochs, progressInterval: evalEvery, seed: 1,
-        onProgress: (e) => progress.note(`  downpour ${replicas}: ${e.seconds.toFixed(1)} s, loss ${e.loss.toFixed(4)}, ${(e.examplesPerSecond / 1e3).toFixed(1)} k examples/s`),
-      });
-      const curve = [{ seconds: 0, loss: Math.log(2) }, ...r.history.filter((h) => Number.isFinite(h.loss)).map((h) => ({ seconds: round(h.seconds), loss: round(h.loss) }))];
-      runs.push({
-        method: 'downpour', replicas, seconds: round(r.seconds), examples: r.examples, examplesPerSecond: round(r.examplesPerSecond),
-        finalLoss: round(r.loss), exchanges: r.pushes, meanStaleness: round(r.meanStaleness), curve,
-      });
-    } catch (err) {
-      progress.note(`  downpour ${replicas}: failed: ${err.message}`);
-      runs.push({ method: 'downpour', replicas, error: err.message, curve: [] });
-    }
-    progress.step();
+  progress.start(`downpour, ${replicas} replica(s), AdaGrad server`);
+  try {
+    const r = await downpour({
+      model: MODEL, data, replicas, rule: { name: 'adagrad', lr: DOWNPOUR.lr, initialAccumulatorValue: DOWNPOUR.initialAccumulatorValue }, nFetch: DOWNPOUR.nFetch, nPush: DOWNPOUR.nPush,
+      batchSize: BATCH, epochs: args.epochs, progressInterval: evalEvery, seed: 1,
+      onProgress: (e) => progress.note(`  downpour ${replicas}: ${e.seconds.toFixed(1)} s, loss ${e.loss.toFixed(4)}, ${(e.examplesPerSecond / 1e3).toFixed(1)} k examples/s`),
+    });
+    const curve = [{ seconds: 0, loss: Math.log(2) }, ...r.history.filter((h) => Number.isFinite(h.loss)).map((h) => ({ seconds: round(h.seconds), loss: round(h.loss) }))];
+    runs.push({
+      method: 'downpour', replicas, seconds: round(r.seconds), examples: r.examples, examplesPerSecond: round(r.examplesPerSecond),
+      finalLoss: round(r.loss), exchanges: r.pushes, meanStaleness: round(r.meanStaleness), curve,
+    });
+  } catch (err) {
+    progress.note(`  downpour ${replicas}: failed: ${err.message}`);
+    runs.push({ method: 'downpour', replicas, error: err.message, curve: [] });
   }
+  progress.step();
 }
 progress.finish();
 const load = stopLoad();
@@ -215,7 +201,6 @@ const md = [
     ? `| ${LABEL[r.method]} | ${r.replicas} | failed: ${r.error} | | | | |`
     : `| ${LABEL[r.method]} | ${r.replicas} | ${fmt(r.examplesPerSecond)} | ${speedup(r)} | ${r.seconds} | ${r.finalLoss ?? '–'} | ${r.exchanges ?? '–'} |`)),
   '',
-  ...(downpour ? [] : ['Downpour: not in this build (lib/async/downpour), no column.', '']),
   'Loss vs wall time: async.svg. The loss is the mean logistic loss over the training rows (log 2 = 0.693 at w = 0).',
 ].join('\n');
 
@@ -232,7 +217,7 @@ mkdirSync(args.out, { recursive: true });
 const json = {
   date: new Date().toISOString(), machine, load,
   settings: { rows: args.rows, cols: args.cols, nnz: set.X.indices.length, epochs: args.epochs, evalEvery, replicas: args.replicas, quick: args.quick,
-    hogwild: { lr: HOGWILD_LR }, easgd: { lr: BATCH_LR, batchSize: BATCH, ...EASGD, beta: 0.9 }, downpour: downpour ? { ...DOWNPOUR, batchSize: BATCH } : null },
+    hogwild: { lr: HOGWILD_LR }, easgd: { lr: BATCH_LR, batchSize: BATCH, ...EASGD, beta: 0.9 }, downpour: { ...DOWNPOUR, batchSize: BATCH } },
   runs,
   chart: { file: 'async.svg', series: series.map((s) => s.name) },
 };

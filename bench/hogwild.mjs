@@ -33,6 +33,7 @@ import { machineInfo, watchLoad } from './lib/machine.mjs';
 import { Progress } from './lib/progress.mjs';
 import { countSharing } from './lib/sharing-model.mjs';
 import { loadSpamTask, releaseSklearnFiles, runOurs, runSklearn, SPAM } from './lib/spam-task.mjs';
+import { parseCommandLine } from './lib/command-line.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -88,17 +89,7 @@ function parseArgs(argv) {
   return args;
 }
 
-let args;
-try {
-  args = parseArgs(process.argv.slice(2));
-} catch (err) {
-  process.stderr.write(`bench:hogwild: ${err.message}\n${USAGE}\n`);
-  process.exit(2);
-}
-if (args.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+const args = parseCommandLine('bench:hogwild', USAGE, parseArgs);
 
 let lib;
 try {
